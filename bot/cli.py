@@ -1,0 +1,109 @@
+"""`caunoi` command line: train, run, chat and knowledge-base tools."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.settings import project_root
+
+
+def _kb_validate(args: argparse.Namespace) -> int:
+    from bot.kb import load_kb
+
+    kb = load_kb(args.dir or project_root() / "procedures_kb")
+    for error in kb.errors:
+        print(f"ERROR {error}", file=sys.stderr)
+    print(f"{len(kb.procedures)} procedures valid, {len(kb.errors)} problems.")
+    return 1 if kb.errors else 0
+
+
+def _kb_show(args: argparse.Namespace) -> int:
+    from bot.context import knowledge_base, settings_
+    from bot.dialogue.answers import RENDERERS
+
+    kb = knowledge_base()
+    procedure = kb.get(args.id)
+    if procedure is None:
+        print(f"Unknown procedure {args.id!r}. Known: {', '.join(kb.ids)}", file=sys.stderr)
+        return 1
+    for topic, render in RENDERERS.items():
+        print(f"== {topic}\n{render(procedure, settings_().commune)}\n")
+    print(f"Nguồn: {', '.join(s.ref for s in procedure.sources)}; kiểm tra ngày {procedure.verified_on}")
+    return 0
+
+
+def _kb_export(args: argparse.Namespace) -> int:
+    from bot.training import export_nlu
+
+    changed = export_nlu(project_root())
+    print("nlu/procedures_generated.yml " + ("updated." if changed else "already up to date."))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from bot.training import train
+
+    train(project_root(), force=args.force)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.server import RunOptions, run
+    from bot.training import is_up_to_date, train
+
+    root = project_root()
+    if not is_up_to_date(root):
+        train(root)
+    return run(root, RunOptions(args.host, args.port, args.actions_port))
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.chat import chat
+
+    return chat(project_root(), args.url)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="caunoi", description="Cầu Nối assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("train", help="train the model if its inputs changed")
+    p.add_argument("--force", action="store_true", help="train even if nothing changed")
+    p.set_defaults(func=_train)
+
+    p = sub.add_parser("run", help="start the assistant (REST at /webhooks/rest/webhook)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=5005)
+    p.add_argument("--actions-port", type=int, default=5055)
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser("chat", help="chat in the terminal")
+    p.add_argument("--url", help="REST webhook of a running assistant")
+    p.set_defaults(func=_chat)
+
+    kb = sub.add_parser("kb", help="knowledge-base tools").add_subparsers(dest="kb", required=True)
+    p = kb.add_parser("validate", help="check every procedure file")
+    p.add_argument("--dir", help="folder to check (default procedures_kb/)")
+    p.set_defaults(func=_kb_validate)
+    p = kb.add_parser("show", help="print every answer for one procedure")
+    p.add_argument("id")
+    p.set_defaults(func=_kb_show)
+    p = kb.add_parser("export-nlu", help="regenerate nlu/procedures_generated.yml")
+    p.set_defaults(func=_kb_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except ValueError as exc:  # bad settings file and the like: one clear line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

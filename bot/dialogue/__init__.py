@@ -1,0 +1,1 @@
+"""Dialogue decisions and answer rendering, independent of Rasa and of any channel."""

@@ -1,0 +1,133 @@
+"""Render one procedure topic as a short answer for a phone screen.
+
+Short lines, numbered checklists, and a closing line on where to go. Uncertain facts always come
+with the advice to confirm at the commune office.
+"""
+
+from __future__ import annotations
+
+from bot.dialogue.reply import Reply, payload
+from bot.kb import Procedure
+from bot.settings import Commune
+
+CONFIRM = "Thông tin này chưa chắc chắn. Bạn nên hỏi lại cán bộ ở xã trước khi đi."
+CHANNEL_NAMES = {
+    "vneid": "ứng dụng VNeID",
+    "dvcqg": "Cổng Dịch vụ công quốc gia (dichvucong.gov.vn)",
+    "dvc_tinh": "Cổng dịch vụ công của tỉnh",
+}
+TOPIC_BUTTONS = (
+    ("Giấy tờ cần có", "ask_documents", "documents"),
+    ("Lệ phí", "ask_fee", "fee"),
+    ("Mất bao lâu", "ask_time", "time"),
+    ("Nộp ở đâu", "ask_where", "where"),
+    ("Các bước", "ask_steps", "steps"),
+    ("Làm online", "ask_online", "online"),
+)
+
+
+def _closing(commune: Commune) -> str:
+    return f"👉 Nơi nộp: {commune.desk}, {commune.name} ({commune.hours})."
+
+
+def _numbered(items: list[str] | tuple[str, ...]) -> str:
+    return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
+
+
+def _topic_buttons(p: Procedure, skip: str) -> list[dict[str, str]]:
+    return [
+        {"title": title, "payload": payload(intent, p.id)}
+        for title, intent, topic in TOPIC_BUTTONS
+        if topic != skip
+    ]
+
+
+def checklist(p: Procedure) -> list[dict[str, str | int | None]]:
+    return [
+        {"n": i, "name": d.name, "copies": d.copies, "when": d.when, "notes": d.notes,
+         "icon": d.icon}
+        for i, d in enumerate(p.documents, 1)
+    ]
+
+
+def documents(p: Procedure, commune: Commune) -> str:
+    lines = [f"Giấy tờ để {p.short_name}:"]
+    for i, d in enumerate(p.documents, 1):
+        line = f"{i}. {d.name} – {d.copies}"
+        if d.when:
+            line += f" ({d.when})"
+        lines.append(line)
+    if p.bring_to_show:
+        lines.append("Mang theo để cán bộ xem: " + "; ".join(p.bring_to_show) + ".")
+    lines.append(_closing(commune))
+    return "\n".join(lines)
+
+
+def fee(p: Procedure, commune: Commune) -> str:
+    lines = [f"Lệ phí {p.short_name}: {p.fee.amount}"]
+    lines += list(p.fee.details)
+    if p.fee.exemptions:
+        lines.append("Được miễn: " + "; ".join(p.fee.exemptions) + ".")
+    lines += [f"Giảm tạm thời: {r}" for r in p.fee.reductions]
+    if p.fee.confirm_at_office:
+        lines.append(CONFIRM)
+    lines.append(_closing(commune))
+    return "\n".join(lines)
+
+
+def time(p: Procedure, commune: Commune) -> str:
+    lines = [f"Thời gian {p.short_name}: {p.processing_time.text}"]
+    if p.deadline:
+        lines.append(f"Lưu ý hạn: {p.deadline}")
+    if p.processing_time.confirm_at_office:
+        lines.append(CONFIRM)
+    lines.append(_closing(commune))
+    return "\n".join(lines)
+
+
+def where(p: Procedure, commune: Commune) -> str:
+    return "\n".join([
+        f"Nơi làm {p.short_name}: {p.where}",
+        f"Cơ quan giải quyết: {p.authority}",
+        f"Ở xã mình: {commune.contact_line()}",
+    ])
+
+
+def steps(p: Procedure, commune: Commune) -> str:
+    return "\n".join([f"Các bước {p.short_name}:", _numbered(p.steps), _closing(commune)])
+
+
+def online(p: Procedure, commune: Commune) -> str:
+    if not p.online.available:
+        lines = [f"{p.short_name.capitalize()} hiện chưa làm online được. Bạn cần đến nộp trực tiếp."]
+    else:
+        where_online = " hoặc ".join(CHANNEL_NAMES[c] for c in p.online.channels) or "mạng"
+        lines = [f"{p.short_name.capitalize()} có thể làm online qua {where_online}."]
+        if p.online.how:
+            lines.append(_numbered(p.online.how))
+    if p.online.notes:
+        lines.append(p.online.notes)
+    lines.append(f"Cần giúp? Đến {commune.desk}, {commune.name} hoặc tổ công nghệ số thôn.")
+    return "\n".join(lines)
+
+
+def overview(p: Procedure, commune: Commune) -> str:
+    lines = [f"{p.name}: {p.summary}", f"Lệ phí: {p.fee.amount}", f"Thời gian: {p.processing_time.text}"]
+    if p.fee.confirm_at_office or p.processing_time.confirm_at_office:
+        lines.append(CONFIRM)
+    lines.append("Bạn muốn biết thêm gì? Chọn bên dưới.")
+    return "\n".join(lines)
+
+
+RENDERERS = {
+    "overview": overview, "documents": documents, "fee": fee, "time": time, "where": where,
+    "steps": steps, "online": online,
+}
+
+
+def answer(p: Procedure, topic: str, commune: Commune) -> Reply:
+    reply = Reply(RENDERERS[topic](p, commune), topic, p.id, _topic_buttons(p, skip=topic))
+    reply.extra["verified_on"] = p.verified_on
+    if topic == "documents":
+        reply.extra["checklist"] = checklist(p)
+    return reply

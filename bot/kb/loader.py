@@ -1,0 +1,91 @@
+"""Load every procedure file; a bad file is reported (file, field, problem) and skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.kb.model import Procedure
+from bot.kb.validate import procedure_from_mapping
+from bot.nlu.normalize import normalize_folded
+
+
+@dataclass(frozen=True)
+class KBError:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+@dataclass
+class KnowledgeBase:
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    errors: list[KBError] = field(default_factory=list)
+
+    def get(self, procedure_id: str | None) -> Procedure | None:
+        return self.procedures.get(procedure_id or "")
+
+    @property
+    def ids(self) -> list[str]:
+        return sorted(self.procedures)
+
+
+class KBLoadError(Exception):
+    """Raised by `load_kb(strict=True)` when any file is invalid."""
+
+    def __init__(self, errors: list[KBError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+def _load_file(path: Path) -> tuple[Procedure | None, list[KBError]]:
+    name = path.name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        return None, [KBError(name, "(file)", f"is not UTF-8 text: {exc.reason}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [KBError(name, where, f"YAML syntax error: {problem}")]
+    procedure, messages = procedure_from_mapping(data, expected_id=path.stem)
+    errors = [KBError(name, *m.split(": ", 1)) for m in messages]
+    return procedure, errors
+
+
+def _check_alias_clashes(kb: KnowledgeBase) -> None:
+    """The same alias in two entries would make the procedure ambiguous: reject the later file."""
+    owner: dict[str, str] = {}
+    for pid in sorted(kb.procedures):
+        procedure = kb.procedures[pid]
+        for i, alias in enumerate(procedure.aliases):
+            key = normalize_folded(alias)
+            other = owner.get(key)
+            if other and other != pid:
+                kb.errors.append(
+                    KBError(f"{pid}.yml", f"aliases[{i}]", f"{alias!r} is also an alias of {other}")
+                )
+            owner.setdefault(key, pid)
+
+
+def load_kb(directory: str | Path, strict: bool = False) -> KnowledgeBase:
+    """Load `directory/*.yml`. With `strict`, any error raises `KBLoadError`."""
+    kb = KnowledgeBase()
+    directory = Path(directory)
+    if not directory.is_dir():
+        kb.errors.append(KBError(str(directory), "(folder)", "does not exist"))
+    for path in sorted(directory.glob("*.yml")) if directory.is_dir() else []:
+        procedure, errors = _load_file(path)
+        kb.errors.extend(errors)
+        if procedure is not None:
+            kb.procedures[procedure.id] = procedure
+    _check_alias_clashes(kb)
+    if strict and kb.errors:
+        raise KBLoadError(kb.errors)
+    return kb

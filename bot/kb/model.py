@@ -1,0 +1,78 @@
+"""Typed view of one procedure entry in `procedures_kb/` (see procedures_kb/README.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ICONS = (
+    "form", "certificate", "id_card", "photo", "letter", "residence", "medical", "household",
+    "money", "other",
+)
+ONLINE_CHANNELS = ("vneid", "dvcqg", "dvc_tinh")
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    copies: str
+    when: str | None = None
+    notes: str | None = None
+    icon: str = "other"
+
+
+@dataclass(frozen=True)
+class Fee:
+    amount: str
+    details: tuple[str, ...] = ()
+    exemptions: tuple[str, ...] = ()
+    reductions: tuple[str, ...] = ()
+    confirm_at_office: bool = False
+
+
+@dataclass(frozen=True)
+class ProcessingTime:
+    text: str
+    confirm_at_office: bool = False
+
+
+@dataclass(frozen=True)
+class Online:
+    available: bool
+    channels: tuple[str, ...] = ()
+    how: tuple[str, ...] = ()
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    ref: str
+    title: str
+    date: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    code: str
+    name: str
+    short_name: str
+    summary: str
+    aliases: tuple[str, ...]
+    authority: str
+    where: str
+    documents: tuple[Document, ...]
+    fee: Fee
+    processing_time: ProcessingTime
+    steps: tuple[str, ...]
+    online: Online
+    result: str
+    legal_basis: tuple[str, ...]
+    minority_notes: tuple[str, ...]
+    sources: tuple[Source, ...]
+    verified_on: str
+    related_codes: tuple[str, ...] = ()
+    who_can_apply: str | None = None
+    deadline: str | None = None
+    bring_to_show: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = field(default=())

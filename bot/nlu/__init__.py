@@ -1,0 +1,1 @@
+"""Understanding real-world Vietnamese: normalisation, teencode, procedure matching."""

@@ -1,0 +1,111 @@
+"""Score a trained model on a held-out test set (`tests/nlu_test.yml`).
+
+Each test example carries metadata `{procedure: <id or null>, variant: diacritics|no_diacritics|
+teencode|spoken}`. An utterance is jointly right when both the intent and the first procedure
+entity (or its absence) match.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.environment import apply_quiet_env
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    intent: str
+    procedure: str | None
+    variant: str
+
+
+@dataclass
+class Outcome:
+    case: Case
+    intent: str | None
+    procedure: str | None
+
+    @property
+    def intent_ok(self) -> bool:
+        return self.intent == self.case.intent
+
+    @property
+    def procedure_ok(self) -> bool:
+        return self.procedure == self.case.procedure
+
+    @property
+    def joint_ok(self) -> bool:
+        return self.intent_ok and self.procedure_ok
+
+
+@dataclass
+class Scores:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @staticmethod
+    def _rate(items: list[Outcome], attr: str) -> float:
+        return sum(getattr(o, attr) for o in items) / len(items) if items else 0.0
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        groups: dict[str, list[Outcome]] = defaultdict(list)
+        for outcome in self.outcomes:
+            groups["all"].append(outcome)
+            groups[outcome.case.variant].append(outcome)
+        return {
+            name: {
+                "n": len(items),
+                "intent": self._rate(items, "intent_ok"),
+                "procedure": self._rate(items, "procedure_ok"),
+                "joint": self._rate(items, "joint_ok"),
+            }
+            for name, items in groups.items()
+        }
+
+    def errors(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.joint_ok]
+
+
+def load_cases(path: str | Path) -> list[Case]:
+    apply_quiet_env()
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    cases = []
+    for message in load_data(str(path)).intent_examples:
+        meta = (message.get("metadata") or {}).get("example") or {}
+        cases.append(
+            Case(message.get("text"), message.get("intent"), meta.get("procedure"),
+                 meta.get("variant", "diacritics"))
+        )
+    return cases
+
+
+def first_procedure(parse: dict) -> str | None:
+    for entity in parse.get("entities") or []:
+        if entity.get("entity") == "procedure":
+            return entity.get("value")
+    return None
+
+
+async def _score(model_path: Path, cases: list[Case]) -> Scores:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model_path))
+    scores = Scores()
+    for case in cases:
+        parse = await agent.parse_message(case.text)
+        scores.outcomes.append(
+            Outcome(case, (parse.get("intent") or {}).get("name"), first_procedure(parse))
+        )
+    return scores
+
+
+def evaluate(model_path: str | Path, test_path: str | Path) -> Scores:
+    apply_quiet_env()
+    import sys
+
+    sys.modules.setdefault("jax", None)
+    return asyncio.run(_score(Path(model_path), load_cases(test_path)))

@@ -1,0 +1,114 @@
+"""Normalise real-world Vietnamese chat text so that all the ways people type one question
+look alike to the classifier: Unicode form, tone-mark placement, case, stretched letters,
+teencode and abbreviations. `fold` then removes diacritics, so text typed without them is
+understood exactly as well as text with them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.nlu.teencode import TEENCODE
+
+# Combining tone marks (NFD): grave, acute, hook above, tilde, dot below.
+_TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+# Shape marks that make a vowel "marked" (â, ê, ô, ơ, ư, ă): circumflex, horn, breve.
+_SHAPES = {"\u0302", "\u031b", "\u0306"}
+_VOWELS = set("aeiouy")
+
+# Application codes ("H12.22-251103-0042") and numbers stay one token; words are runs of letters.
+_TOKEN = re.compile(r"[^\W_]+(?:[.\-/][^\W_]+)*")
+_RUN = re.compile(r"(\w)\1+")
+
+
+def _letters(word_nfd: str) -> list[list[str]]:
+    """Split an NFD word into letters, each a base char followed by its combining marks."""
+    letters: list[list[str]] = []
+    for ch in word_nfd:
+        if unicodedata.combining(ch) and letters:
+            letters[-1].append(ch)
+        else:
+            letters.append([ch])
+    return letters
+
+
+def _tone_index(letters: list[list[str]]) -> int | None:
+    """Where the tone mark belongs, following the traditional rule (hòa, thủy, khỏe, quả, giữ)."""
+    bases = [letter[0] for letter in letters]
+    start = 0
+    word = "".join(bases)
+    if word.startswith("qu"):
+        start = 2
+    elif word.startswith("gi") and len(bases) > 2 and bases[2] in _VOWELS:
+        start = 2
+    cluster: list[int] = []
+    for i in range(start, len(bases)):
+        if bases[i] in _VOWELS:
+            cluster.append(i)
+        elif cluster:
+            break
+    if not cluster:
+        return None
+    if len(cluster) == 1:
+        return cluster[0]
+    marked = [i for i in cluster if _SHAPES.intersection(letters[i][1:])]
+    if marked:
+        return marked[-1]
+    if cluster[-1] < len(bases) - 1:  # closed syllable: tone on the last vowel ("hoàn")
+        return cluster[-1]
+    if len(cluster) >= 3:
+        return cluster[1]
+    return cluster[0]
+
+
+def fix_tone_placement(word: str) -> str:
+    """Move a misplaced tone mark to its canonical vowel: "hoà" -> "hòa", "thuỷ" -> "thủy"."""
+    nfd = unicodedata.normalize("NFD", word)
+    tones = [ch for ch in nfd if ch in _TONES]
+    if len(tones) != 1:
+        return word
+    letters = _letters("".join(ch for ch in nfd if ch not in _TONES))
+    index = _tone_index(letters)
+    if index is None:
+        return word
+    letters[index].append(tones[0])
+    return unicodedata.normalize("NFC", "".join("".join(letter) for letter in letters))
+
+
+def _collapse_repeats(token: str) -> str:
+    """"nhiềuuuu" -> "nhiều", "đcc" -> "đc"; Vietnamese only doubles "oo" (xoong)."""
+    def keep_oo(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return run if run == "oo" else match.group(1)
+
+    return _RUN.sub(keep_oo, token)
+
+
+def _normalize_token(token: str) -> str:
+    if any(ch.isdigit() for ch in token):
+        return token
+    if token in TEENCODE:
+        return TEENCODE[token]
+    token = _collapse_repeats(token)
+    if token in TEENCODE:
+        return TEENCODE[token]
+    return fix_tone_placement(token)
+
+
+def normalize(text: str) -> str:
+    """Canonical Vietnamese text: NFC, lower case, teencode expanded, tones placed, no punctuation."""
+    text = unicodedata.normalize("NFC", text).lower()
+    words = (_normalize_token(token) for token in _TOKEN.findall(text))
+    return " ".join(word for word in words if word)
+
+
+def fold(text: str) -> str:
+    """Remove diacritics ("đăng ký" -> "dang ky"), keeping everything else."""
+    nfd = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in nfd if not unicodedata.combining(ch))
+
+
+def normalize_folded(text: str) -> str:
+    """What the classifier sees: normalised, then without diacritics."""
+    return fold(normalize(text))

@@ -1,0 +1,70 @@
+"""Find procedure mentions in normalised, folded text by longest alias match.
+
+Pure logic, no Rasa: the Rasa component in `bot.nlu.components` wraps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.nlu.normalize import normalize_folded
+
+
+@dataclass(frozen=True)
+class Mention:
+    procedure_id: str
+    start: int  # token index
+    length: int  # in tokens
+
+
+class ProcedureIndex:
+    """Alias token sequences -> procedure id.
+
+    `priority` lists procedures that act on another procedure's paper (correcting, copying,
+    certifying a birth certificate): when both are named, they win ("sửa tên trong giấy khai sinh").
+    """
+
+    def __init__(self, aliases: dict[str, str], priority: list[str] | None = None) -> None:
+        self.exact: dict[tuple[str, ...], str] = {}
+        self.joined: dict[str, str] = {}
+        for alias, procedure_id in aliases.items():
+            tokens = tuple(normalize_folded(alias).split())
+            if not tokens:
+                continue
+            self.exact.setdefault(tokens, procedure_id)
+            if len(tokens) > 1:  # "khaisinh" typed without the space
+                self.joined.setdefault("".join(tokens), procedure_id)
+        self.max_len = max((len(k) for k in self.exact), default=0)
+        self.priority = {pid: len(priority or []) - i for i, pid in enumerate(priority or [])}
+
+    def to_dict(self) -> dict:
+        return {
+            "aliases": {" ".join(k): v for k, v in self.exact.items()},
+            "priority": sorted(self.priority, key=lambda p: -self.priority[p]),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ProcedureIndex:
+        return cls(data["aliases"], data.get("priority"))
+
+    def find(self, tokens: list[str]) -> list[Mention]:
+        """Non-overlapping mentions, best first (priority, then longest, then leftmost)."""
+        found: list[Mention] = []
+        for i in range(len(tokens)):
+            for length in range(min(self.max_len, len(tokens) - i), 0, -1):
+                pid = self.exact.get(tuple(tokens[i : i + length]))
+                if pid:
+                    found.append(Mention(pid, i, length))
+                    break
+            joined = self.joined.get(tokens[i])
+            if joined:
+                found.append(Mention(joined, i, 1))
+        found.sort(key=lambda m: (-self.priority.get(m.procedure_id, 0), -m.length, m.start))
+        chosen: list[Mention] = []
+        taken: set[int] = set()
+        for mention in found:
+            span = set(range(mention.start, mention.start + mention.length))
+            if not span & taken:
+                chosen.append(mention)
+                taken |= span
+        return chosen

@@ -1,0 +1,21 @@
+"""Start Rasa's own CLI with a leaner import: TensorFlow drags in JAX (≈1.5 s) only to offer a
+TFLite export we never use, so JAX is hidden before Rasa is imported."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.environment import apply_quiet_env
+
+
+def main() -> None:
+    apply_quiet_env()
+    sys.modules.setdefault("jax", None)  # `from jax import …` then raises ImportError, which TF handles
+    from rasa.__main__ import main as rasa_cli
+
+    sys.argv[0] = "rasa"
+    rasa_cli()
+
+
+if __name__ == "__main__":
+    main()

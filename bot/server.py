@@ -1,0 +1,129 @@
+"""`caunoi run`: start the action server and the Rasa server, stop both cleanly.
+
+Both run as child processes in their own process groups; SIGINT/SIGTERM (or either child dying)
+stops the other, so nothing is left behind. Servers bind 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.environment import child_env
+from bot.settings import load_settings
+from bot.training import model_path
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    host: str = "127.0.0.1"
+    port: int = 5005
+    actions_port: int = 5055
+
+
+def write_endpoints(root: Path, data_dir: Path, options: RunOptions) -> Path:
+    run_dir = data_dir / "run"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    endpoints = {
+        "action_endpoint": {"url": f"http://127.0.0.1:{options.actions_port}/webhook"},
+        "tracker_store": {
+            "type": "SQL", "dialect": "sqlite", "db": str((data_dir / "trackers.db").resolve()),
+        },
+    }
+    path = run_dir / f"endpoints-{options.port}.yml"
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_for_port(host: str, port: int, timeout: float, process: subprocess.Popen | None = None) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def _stop(processes: list[subprocess.Popen], timeout: float = 10) -> None:
+    for process in processes:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def run(root: Path, options: RunOptions) -> int:
+    settings = load_settings()
+    model = model_path(root)
+    if not model.exists():
+        print("No trained model: run `caunoi train` first.", file=sys.stderr)
+        return 2
+    for port in (options.port, options.actions_port):
+        if not _port_free(options.host if port == options.port else "127.0.0.1", port):
+            print(f"Port {port} is already in use: choose another with --port/--actions-port.",
+                  file=sys.stderr)
+            return 2
+    endpoints = write_endpoints(root, settings.data_dir, options)
+    env = child_env()
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions",
+         "--port", str(options.actions_port), "--quiet"],
+        cwd=root, env={**env, "SANIC_HOST": "127.0.0.1"}, start_new_session=True,
+    )
+    rasa = subprocess.Popen(
+        [sys.executable, "-m", "bot.rasa_main", "run", "--model", str(model),
+         "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+         "--interface", options.host, "--port", str(options.port)],
+        cwd=root, env=env, start_new_session=True,
+    )
+    children = [actions, rasa]
+
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if wait_for_port(options.host, options.port, 120, rasa):
+            print(f"Cầu Nối is ready: http://{options.host}:{options.port}/webhooks/rest/webhook",
+                  flush=True)
+        while not stopping and all(p.poll() is None for p in children):
+            time.sleep(0.2)
+    finally:
+        _stop(children)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    failed = [p for p in children if p.returncode not in (0, -signal.SIGTERM, None)]
+    return 0 if stopping or not failed else 1

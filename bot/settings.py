@@ -1,0 +1,78 @@
+"""Project settings: paths and the commune profile, from `caunoi.yml` and the environment.
+
+`CAUNOI_CONFIG` points at another settings file (a commune's own); `CAUNOI_HOME` at the project
+folder (where `procedures_kb/`, `models/` and `data/` live).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def project_root() -> Path:
+    return Path(os.environ.get("CAUNOI_HOME", PACKAGE_ROOT)).resolve()
+
+
+@dataclass(frozen=True)
+class Commune:
+    name: str
+    desk: str
+    address: str
+    phone: str
+    hours: str
+
+    def contact_line(self) -> str:
+        return f"{self.desk}, {self.name}. Địa chỉ: {self.address}. Giờ làm việc: {self.hours}. Điện thoại: {self.phone}."
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    kb_dir: Path
+    data_dir: Path
+    models_dir: Path
+    commune: Commune
+    top_procedures: tuple[str, ...]
+
+
+_COMMUNE_FIELDS = ("name", "desk", "address", "phone", "hours")
+
+
+def _read_config(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: YAML syntax error: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: must be a mapping of settings")
+    return data
+
+
+@lru_cache(maxsize=1)
+def load_settings() -> Settings:
+    root = project_root()
+    path = Path(os.environ.get("CAUNOI_CONFIG", root / "caunoi.yml"))
+    data = _read_config(path)
+    commune_data = data.get("commune") or {}
+    missing = [f for f in _COMMUNE_FIELDS if not str(commune_data.get(f) or "").strip()]
+    if missing:
+        raise ValueError(f"{path}: commune.{missing[0]} is required (see caunoi.yml)")
+    commune = Commune(**{f: str(commune_data[f]).strip() for f in _COMMUNE_FIELDS})
+    data_dir = Path(os.environ.get("CAUNOI_DATA_DIR", root / data.get("data_dir", "data")))
+    return Settings(
+        root=root,
+        kb_dir=root / data.get("kb_dir", "procedures_kb"),
+        data_dir=data_dir,
+        models_dir=root / "models",
+        commune=commune,
+        top_procedures=tuple(data.get("top_procedures") or ()),
+    )
