@@ -26,8 +26,10 @@ TOPIC_BUTTONS = (
 )
 
 
-def _closing(commune: Commune) -> str:
-    return f"👉 Nơi nộp: {commune.desk}, {commune.name} ({commune.hours})."
+def _closing(p: Procedure) -> str:
+    """Where to go, in one line: the first sentence of the entry's `where`."""
+    first = p.where.split(". ")[0].rstrip(".")
+    return f"👉 Nơi nộp: {first}."
 
 
 def _numbered(items: list[str] | tuple[str, ...]) -> str:
@@ -42,36 +44,44 @@ def _topic_buttons(p: Procedure, skip: str) -> list[dict[str, str]]:
     ]
 
 
+def ordered_documents(p: Procedure) -> list:
+    return [d for d in p.documents if not d.when] + [d for d in p.documents if d.when]
+
+
 def checklist(p: Procedure) -> list[dict[str, str | int | None]]:
     return [
         {"n": i, "name": d.name, "copies": d.copies, "when": d.when, "notes": d.notes,
          "icon": d.icon}
-        for i, d in enumerate(p.documents, 1)
+        for i, d in enumerate(ordered_documents(p), 1)
     ]
 
 
+def _bullets(title: str, items: tuple[str, ...]) -> list[str]:
+    return [title, *(f"• {item.rstrip('.')}" for item in items)] if items else []
+
+
 def documents(p: Procedure, commune: Commune) -> str:
+    """Papers everyone needs first, then the ones that depend on the case, one numbering."""
+    ordered = ordered_documents(p)
+    always = sum(1 for d in ordered if not d.when)
     lines = [f"Giấy tờ để {p.short_name}:"]
-    for i, d in enumerate(p.documents, 1):
-        line = f"{i}. {d.name} – {d.copies}"
-        if d.when:
-            line += f" ({d.when})"
-        lines.append(line)
-    if p.bring_to_show:
-        lines.append("Mang theo để cán bộ xem: " + "; ".join(p.bring_to_show) + ".")
-    lines.append(_closing(commune))
+    for i, d in enumerate(ordered, 1):
+        if i == always + 1:
+            lines.append("Tùy trường hợp:")
+        lines.append(f"{i}. {d.name} – {d.copies}" + (f" ({d.when})" if d.when else ""))
+    lines += _bullets("Mang theo để cán bộ xem:", p.bring_to_show)
+    lines.append(_closing(p))
     return "\n".join(lines)
 
 
 def fee(p: Procedure, commune: Commune) -> str:
     lines = [f"Lệ phí {p.short_name}: {p.fee.amount}"]
     lines += list(p.fee.details)
-    if p.fee.exemptions:
-        lines.append("Được miễn: " + "; ".join(p.fee.exemptions) + ".")
+    lines += _bullets("Được miễn:", p.fee.exemptions)
     lines += [f"Giảm tạm thời: {r}" for r in p.fee.reductions]
     if p.fee.confirm_at_office:
         lines.append(CONFIRM)
-    lines.append(_closing(commune))
+    lines.append(_closing(p))
     return "\n".join(lines)
 
 
@@ -81,20 +91,20 @@ def time(p: Procedure, commune: Commune) -> str:
         lines.append(f"Lưu ý hạn: {p.deadline}")
     if p.processing_time.confirm_at_office:
         lines.append(CONFIRM)
-    lines.append(_closing(commune))
+    lines.append(_closing(p))
     return "\n".join(lines)
 
 
 def where(p: Procedure, commune: Commune) -> str:
     return "\n".join([
-        f"Nơi làm {p.short_name}: {p.where}",
+        f"Đi đâu để {p.short_name}: {p.where}",
         f"Cơ quan giải quyết: {p.authority}",
         f"Ở xã mình: {commune.contact_line()}",
     ])
 
 
 def steps(p: Procedure, commune: Commune) -> str:
-    return "\n".join([f"Các bước {p.short_name}:", _numbered(p.steps), _closing(commune)])
+    return "\n".join([f"Các bước {p.short_name}:", _numbered(p.steps), _closing(p)])
 
 
 def online(p: Procedure, commune: Commune) -> str:

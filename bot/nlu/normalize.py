@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import groupby
 
 from bot.nlu.teencode import TEENCODE
 
@@ -16,10 +17,11 @@ _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 # Shape marks that make a vowel "marked" (â, ê, ô, ơ, ư, ă): circumflex, horn, breve.
 _SHAPES = {"\u0302", "\u031b", "\u0306"}
 _VOWELS = set("aeiouy")
+# Only words spelled with Vietnamese letters get their tone moved; anything else is left alone.
+_VIETNAMESE_NFD = set("abcdefghijklmnopqrstuvwxyzđ") | _TONES | _SHAPES
 
 # Application codes ("H12.22-251103-0042") and numbers stay one token; words are runs of letters.
 _TOKEN = re.compile(r"[^\W_]+(?:[.\-/][^\W_]+)*")
-_RUN = re.compile(r"(\w)\1+")
 
 
 def _letters(word_nfd: str) -> list[list[str]]:
@@ -66,7 +68,7 @@ def fix_tone_placement(word: str) -> str:
     """Move a misplaced tone mark to its canonical vowel: "hoà" -> "hòa", "thuỷ" -> "thủy"."""
     nfd = unicodedata.normalize("NFD", word)
     tones = [ch for ch in nfd if ch in _TONES]
-    if len(tones) != 1:
+    if len(tones) != 1 or not all(ch in _VIETNAMESE_NFD for ch in nfd):
         return word
     letters = _letters("".join(ch for ch in nfd if ch not in _TONES))
     index = _tone_index(letters)
@@ -76,13 +78,26 @@ def fix_tone_placement(word: str) -> str:
     return unicodedata.normalize("NFC", "".join("".join(letter) for letter in letters))
 
 
-def _collapse_repeats(token: str) -> str:
-    """"nhiềuuuu" -> "nhiều", "đcc" -> "đc"; Vietnamese only doubles "oo" (xoong)."""
-    def keep_oo(match: re.Match[str]) -> str:
-        run = match.group(0)
-        return run if run == "oo" else match.group(1)
+def _without_tone(ch: str) -> str:
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in unicodedata.normalize("NFD", ch) if c not in _TONES)
+    )
 
-    return _RUN.sub(keep_oo, token)
+
+def _collapse_repeats(token: str) -> str:
+    """"nhiềuuuu" -> "nhiều", "quáaaa" -> "quá", "kooo" -> "ko"; "xoong" and "cứu" stay.
+
+    Letters that repeat up to their tone ("áa") are one run; Vietnamese doubles only "oo".
+    """
+    out: list[str] = []
+    for _key, run in groupby(token, key=_without_tone):
+        letters = list(run)
+        if len(letters) >= 3 or (len(letters) == 2 and letters[0] != "o" and letters[0].isalpha()):
+            toned = [ch for ch in letters if ch != _without_tone(ch)]
+            out.append(toned[0] if toned else letters[0])
+        else:
+            out.extend(letters)
+    return "".join(out)
 
 
 def _normalize_token(token: str) -> str:

@@ -9,12 +9,19 @@ from dataclasses import dataclass
 
 from bot.nlu.normalize import normalize_folded
 
+MAX_GAP = 1  # extra words allowed inside a multi-word alias: "trợ cấp (cho) người khuyết tật"
+
 
 @dataclass(frozen=True)
 class Mention:
     procedure_id: str
     start: int  # token index
-    length: int  # in tokens
+    length: int  # tokens covered in the text, gaps included
+    matched: int = 0  # alias tokens matched; exact matches rank above gapped ones
+
+    @property
+    def score(self) -> int:
+        return self.matched or self.length
 
 
 class ProcedureIndex:
@@ -47,6 +54,19 @@ class ProcedureIndex:
     def from_dict(cls, data: dict) -> ProcedureIndex:
         return cls(data["aliases"], data.get("priority"))
 
+    def _gapped(self, tokens: list[str], i: int) -> list[Mention]:
+        """Multi-word aliases starting at token i with one extra word inside."""
+        found = []
+        window = tokens[i : i + self.max_len + MAX_GAP]
+        for gap_at in range(1, len(window) - 1):
+            candidate = window[:gap_at] + window[gap_at + 1 :]
+            for length in range(len(candidate), gap_at, -1):
+                pid = self.exact.get(tuple(candidate[:length]))
+                if pid and length > 1:
+                    found.append(Mention(pid, i, length + 1, matched=length))
+                    break
+        return found
+
     def find(self, tokens: list[str]) -> list[Mention]:
         """Non-overlapping mentions, best first (priority, then longest, then leftmost)."""
         found: list[Mention] = []
@@ -56,10 +76,14 @@ class ProcedureIndex:
                 if pid:
                     found.append(Mention(pid, i, length))
                     break
+            found.extend(self._gapped(tokens, i))
             joined = self.joined.get(tokens[i])
             if joined:
                 found.append(Mention(joined, i, 1))
-        found.sort(key=lambda m: (-self.priority.get(m.procedure_id, 0), -m.length, m.start))
+        # Exact matches outrank gapped ones of the same size (score ties broken by fewer gaps).
+        found.sort(
+            key=lambda m: (-self.priority.get(m.procedure_id, 0), -m.score, m.length, m.start)
+        )
         chosen: list[Mention] = []
         taken: set[int] = set()
         for mention in found:

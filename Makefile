@@ -1,0 +1,54 @@
+# Two commands: `make run` and `make test`. Both set everything up on a fresh machine and are
+# quick no-ops for setup the second time (stamps for install, a fingerprint for training).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION := 0.13.8
+VENV := .venv
+BIN := $(VENV)/bin
+export RASA_TELEMETRY_ENABLED := false
+export UV_PYTHON_DOWNLOADS := never
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+
+.PHONY: help setup train run test lint bench chat clean
+
+help:
+	@echo "make run    set up, train if needed, start the assistant on 127.0.0.1:5005"
+	@echo "make test   set up, train if needed, run every test"
+	@echo "make chat   chat in the terminal;  make bench   run the benchmarks;  make lint"
+
+.tools/bin/uv:
+	@echo "==> Installing uv $(UV_VERSION) (package installer)"
+	@py=$$(scripts/find_python.sh) && "$$py" -m venv .tools && .tools/bin/pip install -q "uv==$(UV_VERSION)"
+
+$(VENV)/.setup-stamp: pyproject.toml uv.lock | $(UV)
+	@echo "==> Installing locked dependencies into $(VENV) (first time: about a minute)"
+	@py=$$(scripts/find_python.sh) && $(UV) sync --frozen --all-extras --python "$$py"
+	@touch $@
+
+setup: $(VENV)/.setup-stamp
+
+train: setup
+	@$(BIN)/caunoi train
+
+run: train
+	@$(BIN)/caunoi run
+
+chat: train
+	@$(BIN)/caunoi chat
+
+test: train
+	@$(BIN)/ruff check bot tests bench
+	@$(BIN)/pytest
+
+lint: setup
+	@$(BIN)/ruff check bot tests bench
+
+bench: train
+	@$(BIN)/python bench/nlu_eval.py
+	@$(BIN)/python bench/latency.py
+
+clean:
+	rm -rf $(VENV) .tools models data

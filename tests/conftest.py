@@ -1,0 +1,68 @@
+"""Shared fixtures: the project root, the trained model and a running assistant."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.environment import apply_quiet_env
+from bot.training import is_up_to_date, model_path, train
+
+ROOT = Path(__file__).resolve().parent.parent
+apply_quiet_env()
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    if not is_up_to_date(ROOT):
+        train(ROOT)
+    return model_path(ROOT)
+
+
+class RunningAssistant:
+    def __init__(self, process: subprocess.Popen, port: int, data_dir: Path) -> None:
+        self.process = process
+        self.port = port
+        self.data_dir = data_dir
+        self.url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(60)
+
+
+def start_assistant(data_dir: Path) -> RunningAssistant:
+    from bot.chat import free_port
+    from bot.server import wait_for_port
+
+    port, actions_port = free_port(), free_port()
+    env = {**os.environ, "CAUNOI_DATA_DIR": str(data_dir)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--port", str(port),
+         "--actions-port", str(actions_port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    if not (wait_for_port("127.0.0.1", port, 180, process)
+            and wait_for_port("127.0.0.1", actions_port, 60, process)):
+        process.kill()
+        output = process.stdout.read() if process.stdout else ""
+        raise RuntimeError(f"assistant did not start:\n{output[-4000:]}")
+    return RunningAssistant(process, port, data_dir)
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
+    running = start_assistant(tmp_path_factory.mktemp("assistant-data"))
+    yield running
+    running.stop()

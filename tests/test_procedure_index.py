@@ -1,0 +1,42 @@
+from bot.nlu.normalize import normalize_folded
+from bot.nlu.procedure_index import ProcedureIndex
+
+ALIASES = {
+    "khai sinh": "khai_sinh", "giấy khai sinh": "khai_sinh", "sửa tên": "cai_chinh",
+    "bản sao giấy khai sinh": "trich_luc", "trợ cấp người khuyết tật": "tro_cap",
+    "kết hôn": "ket_hon", "giấy độc thân": "doc_than",
+}
+
+
+def find(text: str, priority=None) -> list[str]:
+    index = ProcedureIndex(ALIASES, priority)
+    return [m.procedure_id for m in index.find(normalize_folded(text).split())]
+
+
+def test_longest_alias_wins() -> None:
+    assert find("xin bản sao giấy khai sinh") == ["trich_luc"]
+
+
+def test_without_diacritics_and_teencode() -> None:
+    assert find("lam giay khai sinh can gi") == ["khai_sinh"]
+    assert find("lm khaisinh cần j") == ["khai_sinh"]
+
+
+def test_priority_procedure_beats_the_paper_it_acts_on() -> None:
+    assert find("sửa tên trong giấy khai sinh")[0] == "khai_sinh"
+    assert find("sửa tên trong giấy khai sinh", ["cai_chinh"])[0] == "cai_chinh"
+
+
+def test_one_extra_word_inside_an_alias() -> None:
+    assert find("xin trợ cấp cho người khuyết tật") == ["tro_cap"]
+    assert find("trợ cấp cho các người khuyết tật") == []
+
+
+def test_several_mentions_do_not_overlap() -> None:
+    assert find("kết hôn có cần giấy độc thân không") == ["doc_than", "ket_hon"]
+
+
+def test_round_trip_through_dict() -> None:
+    index = ProcedureIndex(ALIASES, ["cai_chinh"])
+    again = ProcedureIndex.from_dict(index.to_dict())
+    assert again.exact == index.exact and again.priority == index.priority
