@@ -29,7 +29,10 @@ class Commune:
     hours: str
 
     def contact_line(self) -> str:
-        return f"{self.desk}, {self.name}. Địa chỉ: {self.address}. Giờ làm việc: {self.hours}. Điện thoại: {self.phone}."
+        return (
+            f"{self.desk}, {self.name}. Địa chỉ: {self.address}. "
+            f"Giờ làm việc: {self.hours}. Điện thoại: {self.phone}."
+        )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,55 @@
+"""Accuracy floor on the held-out test set, and that the test set really is held out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.nlu.evaluate import evaluate, load_cases
+from bot.nlu.normalize import normalize_folded
+
+JOINT_FLOOR = 0.95
+MAX_DIACRITIC_GAP = 0.02
+
+
+@pytest.fixture(scope="module")
+def scores(trained_model: Path, root: Path):
+    return evaluate(trained_model, root / "tests" / "nlu_test.yml").summary()
+
+
+def test_joint_accuracy_floor(scores) -> None:
+    assert scores["all"]["joint"] >= JOINT_FLOOR, scores["all"]
+
+
+def test_without_diacritics_as_good_as_with(scores) -> None:
+    gap = scores["diacritics"]["joint"] - scores["no_diacritics"]["joint"]
+    assert gap <= MAX_DIACRITIC_GAP, scores
+
+
+@pytest.mark.parametrize("variant", ["teencode", "spoken"])
+def test_teencode_and_spoken_are_understood(scores, variant: str) -> None:
+    assert scores[variant]["joint"] >= 0.9, scores[variant]
+
+
+def test_test_set_shape(root: Path) -> None:
+    cases = load_cases(root / "tests" / "nlu_test.yml")
+    assert len(cases) >= 300
+    ascii_only = [c for c in cases if c.text.isascii()]
+    assert len(ascii_only) >= len(cases) / 3
+    variants = {c.variant for c in cases}
+    assert {"diacritics", "no_diacritics", "teencode", "spoken"} <= variants
+    assert len({c.procedure for c in cases if c.procedure}) == 15
+
+
+def test_test_set_is_not_in_the_training_data(root: Path) -> None:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    training = {
+        normalize_folded(m.get("text"))
+        for path in (root / "nlu").glob("intents_*.yml")
+        for m in load_data(str(path)).intent_examples
+    }
+    leaked = [c.text for c in load_cases(root / "tests" / "nlu_test.yml")
+              if normalize_folded(c.text) in training]
+    assert leaked == []
