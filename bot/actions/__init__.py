@@ -20,6 +20,10 @@ def _procedure_entity(tracker: Tracker) -> str | None:
     return None
 
 
+# Load the KB when the action server starts, not on the first user's message.
+knowledge_base()
+
+
 class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
