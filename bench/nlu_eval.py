@@ -42,7 +42,8 @@ def table(results: dict[str, dict]) -> str:
     for name, summary in results.items():
         for variant in VARIANTS:
             s = summary[variant]
-            lines.append(f"| {name} | {variant} | {s['n']} | {s['intent']:.3f} | {s['procedure']:.3f} | {s['joint']:.3f} |")
+            rates = " | ".join(f"{s[k]:.3f}" for k in ("intent", "procedure", "joint"))
+            lines.append(f"| {name} | {variant} | {s['n']} | {rates} |")
     return "\n".join(lines)
 
 

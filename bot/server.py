@@ -35,7 +35,9 @@ def write_endpoints(root: Path, data_dir: Path, options: RunOptions) -> Path:
     endpoints = {
         "action_endpoint": {"url": f"http://127.0.0.1:{options.actions_port}/webhook"},
         "tracker_store": {
-            "type": "SQL", "dialect": "sqlite", "db": str((data_dir / "trackers.db").resolve()),
+            "type": "bot.tracker_store.CachedSQLTrackerStore",
+            "dialect": "sqlite",
+            "db": str((data_dir / "trackers.db").resolve()),
         },
     }
     path = run_dir / f"endpoints-{options.port}.yml"

@@ -13,7 +13,11 @@ from bot.nlu.generate import write_nlu
 
 MODEL_NAME = "caunoi"
 # Everything that changes what the model learns, relative to the project root.
-INPUTS = ("config.yml", "domain.yml", "nlu", "stories", "procedures_kb", "bot/nlu")
+INPUTS = (
+    "config.yml", "domain.yml", "nlu", "stories", "procedures_kb",
+    # the code of our NLU components, which the model runs
+    "bot/nlu/components.py", "bot/nlu/normalize.py", "bot/nlu/teencode.py", "bot/nlu/procedure_index.py",
+)
 
 
 def model_path(root: Path) -> Path:

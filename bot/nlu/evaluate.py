@@ -91,7 +91,12 @@ def first_procedure(parse: dict) -> str | None:
 
 
 async def _score(model_path: Path, cases: list[Case]) -> Scores:
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message debug lines
 
     agent = Agent.load(str(model_path))
     scores = Scores()

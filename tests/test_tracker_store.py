@@ -1,0 +1,44 @@
+"""The cached SQL tracker store: nothing lost, and another writer invalidates the cache."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import CachedSQLTrackerStore
+
+
+def _store(root: Path, db: Path) -> CachedSQLTrackerStore:
+    domain = Domain.load(str(root / "domain.yml"))
+    return CachedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db), host=None)
+
+
+def test_cache_reflects_sql_and_other_writers(root: Path, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        db = tmp_path / "trackers.db"
+        first, second = _store(root, db), _store(root, db)
+        tracker = DialogueStateTracker("u1", first.domain.slots)
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered("làm căn cước cần gì"))
+        tracker.update(SlotSet("procedure", "can_cuoc"))
+        await first.save(tracker)
+
+        cached = await first.retrieve("u1")
+        assert cached is not tracker and cached.get_slot("procedure") == "can_cuoc"
+        cached.update(SlotSet("procedure", "mutated"))  # a caller's change must not leak
+        assert (await first.retrieve("u1")).get_slot("procedure") == "can_cuoc"
+
+        # another replica appends to the same conversation
+        other = await second.retrieve("u1")
+        other.update(SlotSet("procedure", "ket_hon"))
+        await second.save(other)
+        assert (await first.retrieve("u1")).get_slot("procedure") == "ket_hon"
+
+        # a fresh process (restart) reads everything back from SQL
+        assert (await _store(root, db).retrieve("u1")).get_slot("procedure") == "ket_hon"
+
+    asyncio.run(scenario())
