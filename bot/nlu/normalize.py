@@ -75,7 +75,9 @@ def fix_tone_placement(word: str) -> str:
     if index is None:
         return word
     letters[index].append(tones[0])
-    return unicodedata.normalize("NFC", "".join("".join(letter) for letter in letters))
+    fixed = unicodedata.normalize("NFC", "".join("".join(letter) for letter in letters))
+    # Not a Vietnamese letter combination (e.g. "û" + tone): leave the word as typed.
+    return word if any(unicodedata.combining(ch) for ch in fixed) else fixed
 
 
 def _without_tone(ch: str) -> str:
@@ -90,9 +92,9 @@ def _collapse_repeats(token: str) -> str:
     Letters that repeat up to their tone ("áa") are one run; Vietnamese doubles only "oo".
     """
     out: list[str] = []
-    for _key, run in groupby(token, key=_without_tone):
+    for key, run in groupby(token, key=_without_tone):
         letters = list(run)
-        if len(letters) >= 3 or (len(letters) == 2 and letters[0] != "o" and letters[0].isalpha()):
+        if len(letters) >= 3 or (len(letters) == 2 and key != "o" and letters[0].isalpha()):
             toned = [ch for ch in letters if ch != _without_tone(ch)]
             out.append(toned[0] if toned else letters[0])
         else:
