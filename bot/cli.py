@@ -19,8 +19,9 @@ def _kb_validate(args: argparse.Namespace) -> int:
 
 
 def _kb_show(args: argparse.Namespace) -> int:
-    from bot.context import knowledge_base, settings_
+    from bot.context import knowledge_base
     from bot.dialogue.answers import RENDERERS
+    from bot.settings import load_settings
 
     kb = knowledge_base()
     procedure = kb.get(args.id)
@@ -28,7 +29,7 @@ def _kb_show(args: argparse.Namespace) -> int:
         print(f"Unknown procedure {args.id!r}. Known: {', '.join(kb.ids)}", file=sys.stderr)
         return 1
     for topic, render in RENDERERS.items():
-        print(f"== {topic}\n{render(procedure, settings_().commune)}\n")
+        print(f"== {topic}\n{render(procedure, load_settings().commune)}\n")
     print(f"Nguồn: {', '.join(s.ref for s in procedure.sources)}; kiểm tra ngày {procedure.verified_on}")
     return 0
 
@@ -50,11 +51,10 @@ def _train(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from bot.server import RunOptions, run
-    from bot.training import is_up_to_date, train
+    from bot.training import train
 
     root = project_root()
-    if not is_up_to_date(root):
-        train(root)
+    train(root)  # a no-op when the model is current
     return run(root, RunOptions(args.host, args.port, args.actions_port))
 
 

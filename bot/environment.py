@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 QUIET_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",
@@ -19,6 +20,12 @@ def child_env(**extra: str) -> dict[str, str]:
         env.setdefault(key, value)
     env.update(extra)
     return env
+
+
+def hide_jax() -> None:
+    """TensorFlow imports JAX (≈1.5 s) only for a TFLite export we never use; with JAX hidden,
+    `from jax import …` raises ImportError, which TensorFlow handles."""
+    sys.modules.setdefault("jax", None)
 
 
 def apply_quiet_env() -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import sys
 
-from bot.environment import apply_quiet_env
+from bot.environment import apply_quiet_env, hide_jax
 
 
 def main() -> None:
     apply_quiet_env()
-    sys.modules.setdefault("jax", None)  # `from jax import …` then raises ImportError, which TF handles
+    hide_jax()
     from rasa.__main__ import main as rasa_cli
 
     from bot import rasa_patches

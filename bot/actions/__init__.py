@@ -8,9 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.context import knowledge_base, settings_
+from bot.context import knowledge_base
 from bot.dialogue.reply import ANSWER_TOPICS
 from bot.dialogue.respond import respond
+from bot.settings import load_settings
 
 
 def _procedure_entity(tracker: Tracker) -> str | None:
@@ -31,7 +32,7 @@ class ActionAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        settings = settings_()
+        settings = load_settings()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         reply = respond(
             knowledge_base(),

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.environment import apply_quiet_env
+from bot.environment import apply_quiet_env, hide_jax
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,5 @@ async def _score(model_path: Path, cases: list[Case]) -> Scores:
 
 def evaluate(model_path: str | Path, test_path: str | Path) -> Scores:
     apply_quiet_env()
-    import sys
-
-    sys.modules.setdefault("jax", None)
+    hide_jax()
     return asyncio.run(_score(Path(model_path), load_cases(test_path)))
