@@ -38,7 +38,15 @@ def test_cache_reflects_sql_and_other_writers(root: Path, tmp_path: Path) -> Non
         await second.save(other)
         assert (await first.retrieve("u1")).get_slot("procedure") == "ket_hon"
 
-        # a fresh process (restart) reads everything back from SQL
-        assert (await _store(root, db).retrieve("u1")).get_slot("procedure") == "ket_hon"
+        # more turns through the cache, then a fresh process (restart) reads back exactly the same
+        for turn in range(3):
+            current = await first.retrieve("u1")
+            current.update(UserUttered(f"câu {turn}"))
+            current.update(SlotSet("topic", f"t{turn}"))
+            await first.save(current)
+        latest = await first.retrieve("u1")
+        restarted = await _store(root, db).retrieve("u1")
+        assert [e.as_dict() for e in restarted.events] == [e.as_dict() for e in latest.events]
+        assert restarted.get_slot("procedure") == "ket_hon" and restarted.get_slot("topic") == "t2"
 
     asyncio.run(scenario())
