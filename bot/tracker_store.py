@@ -36,14 +36,29 @@ def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _pooled_sqlite_engine(url: Any) -> sa.engine.Engine:
+    """SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool); keep a few open.
+
+    Rasa touches the store only from its event-loop thread, so sharing connections is safe.
+    """
+    engine = sa.create_engine(
+        url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=2,
+        connect_args={"check_same_thread": False},
+    )
+    sa.event.listen(engine, "connect", _sqlite_wal)
+    return engine
+
+
 class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Any = None, cache_size: int = 2000, **kwargs: Any) -> None:
         if kwargs.get("host") is None:  # Rasa passes the endpoint's `url` as host; SQLite has none
             kwargs.pop("host", None)
         super().__init__(domain=domain, **kwargs)
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_wal)
-            self.engine.dispose()  # reconnect so existing pooled connections get the pragma too
+            old = self.engine
+            self.engine = _pooled_sqlite_engine(old.url)
+            self.sessionmaker.configure(bind=self.engine)
+            old.dispose()
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
 
