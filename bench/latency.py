@@ -43,6 +43,15 @@ def tree_rss_mb(pid: int) -> float:
     return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) / 2**20
 
 
+def tree_cpu_s(pid: int) -> float:
+    process = psutil.Process(pid)
+    total = 0.0
+    for p in [process, *process.children(recursive=True)]:
+        times = p.cpu_times()
+        total += times.user + times.system
+    return total
+
+
 async def conversation(session: aiohttp.ClientSession, url: str, sender: str, turns: int,
                        latencies: list[float], errors: list[str]) -> None:
     for i in range(turns):
@@ -110,7 +119,16 @@ def main() -> None:
             idle_mb = tree_rss_mb(process.pid)
             url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
             asyncio.run(load(url, 5, 5))  # warm-up
-            results = [asyncio.run(load(url, c, args.turns)) for c in (1, 10, 50)]
+            results = []
+            for concurrency in (1, 10, 50):
+                cpu_before = tree_cpu_s(process.pid)
+                result = asyncio.run(load(url, concurrency, args.turns))
+                # CPU the assistant's processes spent per turn: steadier than wall-clock figures
+                # on a shared machine.
+                result["server_cpu_ms_per_turn"] = round(
+                    (tree_cpu_s(process.pid) - cpu_before) * 1000 / result["requests"], 1
+                )
+                results.append(result)
             busy_mb = tree_rss_mb(process.pid)
         finally:
             process.terminate()

@@ -7,6 +7,10 @@ Each was found with py-spy under 10 concurrent conversations:
 - Every message runs two small graphs (NLU, policies) through dask's generic scheduler, rebuilding
   the minimal schema and a dask task graph each time: a plain depth-first run over a cached
   minimal schema gives the same results in the same order without that overhead.
+- Every custom-action call serialised the conversation's whole history (and the action server
+  parsed it again): our actions read only the latest message and the slots, so the call now carries
+  the events of the current turn (from the latest user message on). The domain is left out by
+  `enable_selective_domain` in the endpoints file.
 """
 
 from __future__ import annotations
@@ -79,6 +83,29 @@ def run_graphs_without_dask() -> None:
     DaskGraphRunner.run = run
 
 
+def send_only_the_current_turn_to_actions() -> None:
+    import rasa
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import EventVerbosity
+
+    def _action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> dict[str, Any]:
+        events = list(tracker.events)
+        start = next((i for i in range(len(events) - 1, -1, -1) if isinstance(events[i], UserUttered)), 0)
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [event.as_dict() for event in events[start:]]
+        result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state,
+                  "version": rasa.__version__}
+        if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(
+            self.name()
+        ):
+            result["domain"] = domain.as_dict()
+        return result
+
+    RemoteAction._action_call_format = _action_call_format
+
+
 def apply() -> None:
     speed_up_action_validation()
     run_graphs_without_dask()
+    send_only_the_current_turn_to_actions()

@@ -33,7 +33,11 @@ def write_endpoints(root: Path, data_dir: Path, options: RunOptions) -> Path:
     run_dir = data_dir / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
     endpoints = {
-        "action_endpoint": {"url": f"http://127.0.0.1:{options.actions_port}/webhook"},
+        # Our actions never read the domain: don't send it with every call.
+        "action_endpoint": {
+            "url": f"http://127.0.0.1:{options.actions_port}/webhook",
+            "enable_selective_domain": True,
+        },
         "tracker_store": {
             "type": "bot.tracker_store.CachedSQLTrackerStore",
             "dialect": "sqlite",

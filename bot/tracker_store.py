@@ -91,11 +91,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 new_events = itertools.islice(tracker.events, entry.stored, None)
             else:
                 new_events = self._additional_events(session, tracker)
-            rows = []
-            for event in new_events:
+            table = self.SQLEvent.__table__
+            last_id = entry.last_id if entry else None
+            for event in new_events:  # Core inserts: the ORM unit of work cost more than the SQL
                 data = event.as_dict()
-                rows.append(
-                    self.SQLEvent(
+                result = session.execute(
+                    table.insert().values(
                         sender_id=tracker.sender_id,
                         type_name=event.type_name,
                         timestamp=data.get("timestamp"),
@@ -104,8 +105,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                         data=json.dumps(data),
                     )
                 )
-            session.add_all(rows)
-            session.flush()  # assigns row ids without a re-read after commit
-            last_id = rows[-1].id if rows else (entry.last_id if entry else self._last_event_id(tracker.sender_id))
+                last_id = result.inserted_primary_key[0]
             session.commit()
-        self._remember(tracker.sender_id, _Entry(last_id, len(tracker.events), tracker.copy()))
+        if last_id is None:
+            last_id = self._last_event_id(tracker.sender_id)
+        # Rasa is done with the tracker once saved; `retrieve` hands out copies of it.
+        self._remember(tracker.sender_id, _Entry(last_id, len(tracker.events), tracker))

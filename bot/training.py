@@ -15,8 +15,9 @@ MODEL_NAME = "caunoi"
 # Everything that changes what the model learns, relative to the project root.
 INPUTS = (
     "config.yml", "domain.yml", "nlu", "stories", "procedures_kb",
-    # the code of our NLU components, which the model runs
+    # the code of our components, which the model runs
     "bot/nlu/components.py", "bot/nlu/normalize.py", "bot/nlu/teencode.py", "bot/nlu/procedure_index.py",
+    "bot/policies.py",
 )
 
 
