@@ -68,7 +68,9 @@ def documents(p: Procedure, commune: Commune) -> str:
     for i, d in enumerate(ordered, 1):
         if i == always + 1:
             lines.append("Tùy trường hợp:")
-        lines.append(f"{i}. {d.name} – {d.copies}" + (f" ({d.when})" if d.when else ""))
+        lines.append(f"{i}. {d.name} – {d.copies}")
+        if d.when:  # on its own line: the KB's "when" texts carry their own brackets
+            lines.append(f"   ↳ {d.when}")
     lines += _bullets("Mang theo để cán bộ xem:", p.bring_to_show)
     lines.append(_closing(p))
     return "\n".join(lines)
