@@ -11,6 +11,8 @@ Each was found with py-spy under 10 concurrent conversations:
   parsed it again): our actions read only the latest message and the slots, so the call now carries
   the events of the current turn (from the latest user message on). The domain is left out by
   `enable_selective_domain` in the endpoints file.
+- Every call to the action server opened a new aiohttp session and TCP connection: endpoint
+  requests now reuse one keep-alive session per endpoint and event loop.
 """
 
 from __future__ import annotations
@@ -105,7 +107,44 @@ def send_only_the_current_turn_to_actions() -> None:
     RemoteAction._action_call_format = _action_call_format
 
 
+def reuse_http_sessions() -> None:
+    import asyncio
+
+    import aiohttp
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+
+    original = EndpointConfig.request
+
+    async def request(
+        self: EndpointConfig, method: str = "post", subpath: str | None = None,
+        content_type: str | None = "application/json", compress: bool = False, **kwargs: Any,
+    ) -> Any:
+        if self.cafile or self.basic_auth:  # rare set-ups keep Rasa's own path
+            return await original(self, method, subpath, content_type, compress, **kwargs)
+        loop = asyncio.get_running_loop()
+        cached = self.__dict__.get("_caunoi_session")
+        if cached is None or cached[0] is not loop or cached[1].closed:
+            cached = (loop, self.session())
+            self.__dict__["_caunoi_session"] = cached
+        headers = {"Content-Type": content_type} if content_type else {}
+        headers.update(kwargs.pop("headers", {}))
+        headers.update(self.headers or {})
+        async with cached[1].request(
+            method, concat_url(self.url, subpath), headers=headers, params=self.combine_parameters(kwargs),
+            compress=compress, **kwargs,
+        ) as response:
+            if response.status >= 400:
+                raise ClientResponseError(response.status, response.reason, await response.content.read())
+            try:
+                return await response.json()
+            except aiohttp.ContentTypeError:
+                return None
+
+    EndpointConfig.request = request
+
+
 def apply() -> None:
     speed_up_action_validation()
     run_graphs_without_dask()
     send_only_the_current_turn_to_actions()
+    reuse_http_sessions()

@@ -6,6 +6,7 @@ stops the other, so nothing is left behind. Servers bind 127.0.0.1 unless told o
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
@@ -42,6 +43,8 @@ def write_endpoints(root: Path, data_dir: Path, options: RunOptions) -> Path:
             "type": "bot.tracker_store.CachedSQLTrackerStore",
             "dialect": "sqlite",
             "db": str((data_dir / "trackers.db").resolve()),
+            # `run` holds the data folder's lock: no other process writes these conversations.
+            "exclusive": True,
         },
     }
     path = run_dir / f"endpoints-{options.port}.yml"
@@ -88,6 +91,18 @@ def _stop(processes: list[subprocess.Popen], timeout: float = 10) -> None:
             process.wait()
 
 
+def lock_data_dir(data_dir: Path) -> int | None:
+    """One `caunoi run` per data folder (its SQLite conversations); None when another holds it."""
+    (data_dir / "run").mkdir(parents=True, exist_ok=True)
+    fd = os.open(data_dir / "run" / "caunoi.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd  # released when this process exits
+
+
 def run(root: Path, options: RunOptions) -> int:
     settings = load_settings()
     model = model_path(root)
@@ -99,6 +114,10 @@ def run(root: Path, options: RunOptions) -> int:
             print(f"Port {port} is already in use: choose another with --port/--actions-port.",
                   file=sys.stderr)
             return 2
+    if lock_data_dir(settings.data_dir) is None:
+        print(f"Another `caunoi run` is using {settings.data_dir}: stop it, or give this one its own "
+              "folder with CAUNOI_DATA_DIR.", file=sys.stderr)
+        return 2
     endpoints = write_endpoints(root, settings.data_dir, options)
     env = child_env()
     actions = subprocess.Popen(

@@ -5,7 +5,9 @@ counts the stored events again before every save (together about half of the ser
 load, measured with py-spy). Every event is still written to SQL (SQLite by default, PostgreSQL by
 URL) in the same transaction as before, so nothing is lost on restart; the cache only saves the
 re-reads. A cached tracker is used only while the newest event id in SQL is the one this process
-wrote, so another replica writing to the same conversation invalidates it.
+wrote, so another replica writing to the same conversation invalidates it; with `exclusive` (set by
+`caunoi run`, which holds a lock on its data folder) there is no other writer and that check is
+skipped.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def _pooled_sqlite_engine(url: Any) -> sa.engine.Engine:
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, domain: Any = None, cache_size: int = 2000, **kwargs: Any) -> None:
+    def __init__(self, domain: Any = None, cache_size: int = 2000, exclusive: bool = False, **kwargs: Any) -> None:
         if kwargs.get("host") is None:  # Rasa passes the endpoint's `url` as host; SQLite has none
             kwargs.pop("host", None)
         super().__init__(domain=domain, **kwargs)
@@ -61,6 +63,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             old.dispose()
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
+        self._exclusive = bool(exclusive)
 
     def _last_event_id(self, sender_id: str) -> int | None:
         with self.session_scope() as session:
@@ -76,7 +79,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         entry = self._cache.get(sender_id)
         if entry is not None:
-            if self._last_event_id(sender_id) == entry.last_id:
+            if self._exclusive or self._last_event_id(sender_id) == entry.last_id:
                 self._cache.move_to_end(sender_id)
                 return entry.tracker.copy()  # the caller mutates it; the cache keeps its own
             del self._cache[sender_id]

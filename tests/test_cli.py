@@ -81,6 +81,12 @@ def test_two_instances_side_by_side_and_sigterm_stops_every_child(
     assert alive == []
 
 
+def test_run_refuses_a_data_folder_in_use(trained_model: Path, assistant) -> None:
+    result = caunoi("run", "--port", "0", "--actions-port", "0", env={"CAUNOI_DATA_DIR": str(assistant.data_dir)})
+    assert result.returncode == 2
+    assert "Another `caunoi run` is using" in result.stderr
+
+
 def test_run_refuses_a_busy_port(trained_model: Path, assistant) -> None:
     result = caunoi("run", "--port", str(assistant.port), "--actions-port", "5999")
     assert result.returncode == 2
