@@ -64,6 +64,24 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
         self._exclusive = bool(exclusive)
+        self._insert = self.SQLEvent.__table__.insert()  # built once; executemany per save
+
+    @staticmethod
+    def _row(sender_id: str, event: Any) -> dict[str, Any]:
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
+
+    def _last_inserted_id(self, session: Any) -> int | None:
+        if self.engine.dialect.name == "sqlite":  # same connection, same transaction
+            return session.execute(sa.text("SELECT last_insert_rowid()")).scalar()
+        return None  # other databases: read back below
 
     def _last_event_id(self, sender_id: str) -> int | None:
         with self.session_scope() as session:
@@ -94,21 +112,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 new_events = itertools.islice(tracker.events, entry.stored, None)
             else:
                 new_events = self._additional_events(session, tracker)
-            table = self.SQLEvent.__table__
+            rows = [self._row(tracker.sender_id, event) for event in new_events]
             last_id = entry.last_id if entry else None
-            for event in new_events:  # Core inserts: the ORM unit of work cost more than the SQL
-                data = event.as_dict()
-                result = session.execute(
-                    table.insert().values(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-                last_id = result.inserted_primary_key[0]
+            if rows:  # the ORM and per-row statements cost more than the SQL itself
+                session.execute(self._insert, rows)
+                last_id = self._last_inserted_id(session)
             session.commit()
         if last_id is None:
             last_id = self._last_event_id(tracker.sender_id)
