@@ -3,6 +3,7 @@ offer a TFLite export we never use, so JAX is hidden) and `bot.rasa_patches` (ho
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from bot.environment import apply_quiet_env, hide_jax
@@ -16,6 +17,11 @@ def main() -> None:
     from bot import rasa_patches
 
     rasa_patches.apply()
+    # Rasa and TensorFlow leave ~millions of long-lived objects from import; without freezing them
+    # every full garbage collection walks them all, which shows up as latency spikes under load.
+    import rasa.core.agent  # noqa: F401  (the server imports it anyway; freeze what it creates)
+
+    gc.freeze()
 
     sys.argv[0] = "rasa"
     rasa_cli()
