@@ -1,0 +1,67 @@
+"""The Rasa hot-path fixes give the same results as the code they replace."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from jsonschema import ValidationError
+
+from bot import rasa_patches
+
+
+def test_cached_validator_accepts_good_and_rejects_bad_responses() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    rasa_patches.speed_up_action_validation()
+    action = RemoteAction("action_answer", None)
+    good = {"events": [{"event": "slot", "name": "procedure", "value": "khai_sinh"}],
+            "responses": [{"text": "xin chào"}]}
+    assert action._validate_action_result(good)
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": "not a list"})
+
+
+def test_graph_run_without_dask_matches_dask(trained_model: Path) -> None:
+    from rasa.core.agent import Agent
+    from rasa.core.channels import UserMessage
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    original = DaskGraphRunner.run
+    agent = Agent.load(str(trained_model))
+    texts = ["lm khai sinh cần j z ad", "mất bao lâu", "cho tôi gặp cán bộ", '/ask_fee{"procedure":"bhyt"}']
+
+    async def parse_all() -> list[dict]:
+        return [await agent.processor.parse_message(UserMessage(text)) for text in texts]
+
+    try:
+        DaskGraphRunner.run = original
+        expected = asyncio.run(parse_all())
+        rasa_patches.run_graphs_without_dask()
+        assert DaskGraphRunner.run is not original
+        assert asyncio.run(parse_all()) == expected
+    finally:
+        DaskGraphRunner.run = original
+
+
+def test_action_call_carries_only_the_current_turn(root: Path) -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa_patches.send_only_the_current_turn_to_actions()
+    domain = Domain.load(str(root / "domain.yml"))
+    tracker = DialogueStateTracker("u", domain.slots)
+    for event in (ActionExecuted("action_listen"), UserUttered("làm căn cước", {"name": "ask_overview"}),
+                  ActionExecuted("action_answer"), SlotSet("procedure", "can_cuoc"),
+                  ActionExecuted("action_listen"), UserUttered("mất bao lâu", {"name": "ask_time"})):
+        tracker.update(event)
+    endpoint = EndpointConfig("http://127.0.0.1:1/webhook", enable_selective_domain=True)
+    call = RemoteAction("action_answer", endpoint)._action_call_format(tracker, domain)
+    assert [e["event"] for e in call["tracker"]["events"]] == ["user"]
+    assert call["tracker"]["latest_message"]["text"] == "mất bao lâu"
+    assert call["tracker"]["slots"]["procedure"] == "can_cuoc"
+    assert "domain" not in call
