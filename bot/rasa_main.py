@@ -1,9 +1,7 @@
-"""Start Rasa's own CLI with two fixes: a leaner import (TensorFlow drags in JAX, ≈1.5 s, only to
-offer a TFLite export we never use, so JAX is hidden) and `bot.rasa_patches` (hot-path speed-ups)."""
+"""Run Rasa's own CLI (used for training) with a leaner import: JAX is hidden (see `hide_jax`)."""
 
 from __future__ import annotations
 
-import gc
 import sys
 
 from bot.environment import apply_quiet_env, hide_jax
@@ -13,15 +11,6 @@ def main() -> None:
     apply_quiet_env()
     hide_jax()
     from rasa.__main__ import main as rasa_cli
-
-    from bot import rasa_patches
-
-    rasa_patches.apply()
-    # Rasa and TensorFlow leave ~millions of long-lived objects from import; without freezing them
-    # every full garbage collection walks them all, which shows up as latency spikes under load.
-    import rasa.core.agent  # noqa: F401  (the server imports it anyway; freeze what it creates)
-
-    gc.freeze()
 
     sys.argv[0] = "rasa"
     rasa_cli()

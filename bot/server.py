@@ -126,7 +126,7 @@ def run(root: Path, options: RunOptions) -> int:
         cwd=root, env={**env, "SANIC_HOST": "127.0.0.1"}, start_new_session=True,
     )
     rasa = subprocess.Popen(
-        [sys.executable, "-m", "bot.rasa_main", "run", "--model", str(model),
+        [sys.executable, "-m", "bot.rasa_server", "--model", str(model),
          "--endpoints", str(endpoints), "--credentials", "credentials.yml",
          "--interface", options.host, "--port", str(options.port)],
         cwd=root, env=env, start_new_session=True,
