@@ -24,6 +24,9 @@ from bot.nlu.procedure_index import ProcedureIndex
 
 ENTITY = "procedure"
 MASK = "zzthutuc"
+# A question fits in far fewer characters; a pasted document would only cost CPU for every
+# component after this one, so only its beginning is read.
+MAX_NLU_CHARS = 1000
 
 
 def _is_user_text(message: Message) -> bool:
@@ -47,7 +50,7 @@ class VietnameseNormalizer(GraphComponent):
     def _normalize(self, messages: list[Message]) -> None:
         for message in messages:
             if _is_user_text(message):
-                message.set(TEXT, normalize_folded(message.get(TEXT)))
+                message.set(TEXT, normalize_folded(message.get(TEXT)[:MAX_NLU_CHARS]))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self._normalize(training_data.training_examples)
