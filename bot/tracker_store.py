@@ -24,11 +24,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Entry:
     last_id: int | None  # newest event row this process wrote for the conversation
     stored: int  # events of `tracker` already in SQL
-    tracker: DialogueStateTracker
+    tracker: DialogueStateTracker | None  # None while handed out to Rasa for the current turn
+    handed_out: DialogueStateTracker | None = None
 
 
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
@@ -95,11 +96,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._cache.popitem(last=False)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The cached tracker itself, handed out for this turn (no copy: copying replays every
+        event). Until Rasa saves it back, the conversation is read from SQL."""
         entry = self._cache.get(sender_id)
         if entry is not None:
-            if self._exclusive or self._last_event_id(sender_id) == entry.last_id:
+            if entry.tracker is not None and (self._exclusive or self._last_event_id(sender_id) == entry.last_id):
                 self._cache.move_to_end(sender_id)
-                return entry.tracker.copy()  # the caller mutates it; the cache keeps its own
+                entry.handed_out, entry.tracker = entry.tracker, None
+                return entry.handed_out
             del self._cache[sender_id]
         return await super().retrieve(sender_id)
 
@@ -107,6 +111,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """Like SQLTrackerStore.save, without re-counting stored events when the cache knows."""
         await self.stream_events(tracker)
         entry = self._cache.get(tracker.sender_id)
+        if entry is not None and entry.handed_out is not tracker:
+            entry = None  # this tracker was read from SQL: count what SQL already has
         with self.session_scope() as session:
             if entry is not None:
                 new_events = itertools.islice(tracker.events, entry.stored, None)
@@ -120,5 +126,5 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             session.commit()
         if last_id is None:
             last_id = self._last_event_id(tracker.sender_id)
-        # Rasa is done with the tracker once saved; `retrieve` hands out copies of it.
+        # Rasa is done with the tracker once saved (it does not change it afterwards).
         self._remember(tracker.sender_id, _Entry(last_id, len(tracker.events), tracker))

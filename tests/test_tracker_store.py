@@ -28,9 +28,13 @@ def test_cache_reflects_sql_and_other_writers(root: Path, tmp_path: Path) -> Non
         await first.save(tracker)
 
         cached = await first.retrieve("u1")
-        assert cached is not tracker and cached.get_slot("procedure") == "can_cuoc"
-        cached.update(SlotSet("procedure", "mutated"))  # a caller's change must not leak
-        assert (await first.retrieve("u1")).get_slot("procedure") == "can_cuoc"
+        assert cached.get_slot("procedure") == "can_cuoc"
+        cached.update(SlotSet("procedure", "mutated"))  # a turn that fails before saving…
+        again = await first.retrieve("u1")  # …must not leak: this comes from SQL
+        assert again is not cached and again.get_slot("procedure") == "can_cuoc"
+        again.update(SlotSet("topic", "fee"))
+        await first.save(again)  # saved from an SQL read: only the new event is added
+        assert [e.as_dict() for e in (await _store(root, db).retrieve("u1")).events][-1]["value"] == "fee"
 
         # another replica appends to the same conversation
         other = await second.retrieve("u1")
