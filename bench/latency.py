@@ -108,6 +108,15 @@ def cold_start(port: int, actions_port: int, data_dir: str) -> tuple[subprocess.
     raise RuntimeError("the assistant did not answer within 180 s")
 
 
+def machine_speed_ms() -> float:
+    """A fixed pure-Python loop: this shared VM's speed drifts by ±20 %, so runs can be compared."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10**7):
+        total += i
+    return round((time.perf_counter() - start) * 1000)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=20, help="messages per conversation")
@@ -136,6 +145,7 @@ def main() -> None:
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                    f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}",
+        "reference_loop_ms": machine_speed_ms(),
         "cold_start_to_first_answer_s": round(seconds, 1),
         "rss_all_processes_mb": {"idle": round(idle_mb), "after_load": round(busy_mb)},
         "load": results,
