@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from bot.environment import child_env
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from bot.training import model_path
 
 
@@ -49,6 +49,34 @@ def write_endpoints(root: Path, data_dir: Path, options: RunOptions) -> Path:
     }
     path = run_dir / f"endpoints-{options.port}.yml"
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return path
+
+
+CHANNEL_CLASSES = {
+    "telegram": "bot.channels.telegram.channel.TelegramInput",
+    "zalo": "bot.channels.zalo.channel.ZaloInput",
+}
+
+
+def enabled_channels(settings: Settings) -> list[str]:
+    """Messaging channels whose credentials are set (environment or caunoi.yml)."""
+    from bot.channels.config import telegram_config, zalo_config
+
+    enabled = []
+    if telegram_config(settings).enabled:
+        enabled.append("telegram")
+    if zalo_config(settings).enabled:
+        enabled.append("zalo")
+    return enabled
+
+
+def write_credentials(data_dir: Path, options: RunOptions, channels: list[str]) -> Path:
+    """REST always; each enabled channel by class path. No secrets: channels read their own."""
+    credentials: dict[str, dict | None] = {"rest": None}
+    for name in channels:
+        credentials[CHANNEL_CLASSES[name]] = {}
+    path = data_dir / "run" / f"credentials-{options.port}.yml"
+    path.write_text(yaml.safe_dump(credentials, sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -119,6 +147,12 @@ def run(root: Path, options: RunOptions) -> int:
               "folder with CAUNOI_DATA_DIR.", file=sys.stderr)
         return 2
     endpoints = write_endpoints(root, settings.data_dir, options)
+    try:
+        channels = enabled_channels(settings)
+    except ValueError as exc:
+        print(f"Channel settings: {exc}", file=sys.stderr)
+        return 2
+    credentials = write_credentials(settings.data_dir, options, channels)
     env = child_env()
     actions = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions",
@@ -127,7 +161,7 @@ def run(root: Path, options: RunOptions) -> int:
     )
     rasa = subprocess.Popen(
         [sys.executable, "-m", "bot.rasa_server", "--model", str(model),
-         "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+         "--endpoints", str(endpoints), "--credentials", str(credentials),
          "--interface", options.host, "--port", str(options.port)],
         cwd=root, env=env, start_new_session=True,
     )
@@ -144,6 +178,9 @@ def run(root: Path, options: RunOptions) -> int:
         if wait_for_port(options.host, options.port, 120, rasa):
             print(f"Cầu Nối is ready: http://{options.host}:{options.port}/webhooks/rest/webhook",
                   flush=True)
+            print("Channels: " + ", ".join(["rest", *channels]) + (
+                "" if channels else "  (set TELEGRAM_BOT_TOKEN or ZALO_APP_ID + ZALO_OA_SECRET_KEY for more)"),
+                flush=True)
         while not stopping and all(p.poll() is None for p in children):
             time.sleep(0.2)
     finally:

@@ -7,9 +7,10 @@ folder (where `procedures_kb/`, `models/` and `data/` live).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -43,6 +44,8 @@ class Settings:
     models_dir: Path
     commune: Commune
     top_procedures: tuple[str, ...]
+    # Other top-level sections of the settings file (telegram, zalo, ...), read by their owners.
+    sections: dict[str, Any] = field(default_factory=dict)
 
 
 _COMMUNE_FIELDS = ("name", "desk", "address", "phone", "hours")
@@ -78,4 +81,5 @@ def load_settings() -> Settings:
         models_dir=root / "models",
         commune=commune,
         top_procedures=tuple(data.get("top_procedures") or ()),
+        sections={k: v for k, v in data.items() if isinstance(v, dict)},
     )

@@ -42,12 +42,13 @@ class RunningAssistant:
         return self.process.wait(60)
 
 
-def start_assistant(data_dir: Path) -> RunningAssistant:
+def start_assistant(data_dir: Path, env: dict[str, str] | None = None) -> RunningAssistant:
+    """`caunoi run` on free ports; `env` adds settings such as channel tokens."""
     from bot.chat import free_port
     from bot.server import wait_for_port
 
     port, actions_port = free_port(), free_port()
-    env = {**os.environ, "CAUNOI_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "CAUNOI_DATA_DIR": str(data_dir), **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run", "--port", str(port),
          "--actions-port", str(actions_port)],

@@ -1,0 +1,59 @@
+"""Sending replies to a Telegram chat: split at 4,096 characters, buttons on the last part, retried
+on flood control (429, waiting Telegram's retry_after) and on network errors and timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import logging
+
+from telegram import Bot
+from telegram.error import BadRequest, NetworkError, RetryAfter
+
+from bot.channels.render import Outgoing
+from bot.channels.retry import with_retries
+from bot.channels.telegram.keyboard import CallbackPayloads, inline_keyboard
+from bot.channels.text import split_text, utf16_len
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units
+
+
+def retry_delay(exc: BaseException) -> float | None:
+    if isinstance(exc, RetryAfter):
+        wait = exc._retry_after  # a timedelta; the public property warns while PTB migrates types
+        return max(0.5, wait.total_seconds() if isinstance(wait, dtm.timedelta) else float(wait))
+    if isinstance(exc, BadRequest):  # our request is wrong: sending it again cannot help
+        return None
+    if isinstance(exc, NetworkError):  # connection trouble, timeouts, Telegram's 5xx
+        return 0.0
+    return None
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot, payloads: CallbackPayloads, attempts: int = 5, base_delay: float = 0.5) -> None:
+        self.bot = bot
+        self.payloads = payloads
+        self.attempts = attempts
+        self.base_delay = base_delay
+
+    async def send(self, chat_id: int, replies: list[Outgoing], after: asyncio.Task | None = None) -> None:
+        if after is not None:
+            # The typing indicator must not arrive after the answer (it would linger for 5 s).
+            await asyncio.gather(after, return_exceptions=True)
+        for reply in replies:
+            parts = split_text(reply.text, MAX_MESSAGE, utf16_len) or ["…"]
+            keyboard = inline_keyboard(reply.buttons, self.payloads)
+            for index, part in enumerate(parts):
+                markup = keyboard if index == len(parts) - 1 else None
+                await with_retries(
+                    lambda part=part, markup=markup: self.bot.send_message(chat_id, part, reply_markup=markup),
+                    retry_delay, attempts=self.attempts, base_delay=self.base_delay, what="Telegram sendMessage",
+                )
+
+    async def typing(self, chat_id: int) -> None:
+        try:
+            await self.bot.send_chat_action(chat_id, "typing")
+        except Exception as exc:  # cosmetic: never hold up an answer for it
+            logger.debug("typing indicator failed: %s", exc)

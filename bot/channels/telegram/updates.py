@@ -1,0 +1,94 @@
+"""Telegram updates → engine messages; one handler per kind of update.
+
+A chat is one conversation: `telegram:<chat id>`. Only private chats talk to the engine, because
+answers can be about a person's own papers and application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.channels import notices
+from bot.channels.inbox import Inbox, Incoming
+from bot.channels.telegram.keyboard import CallbackPayloads
+from bot.channels.telegram.sender import TelegramSender
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+PREFIX = f"{CHANNEL}:"
+STALE_BUTTON = "Nút này đã cũ. Bạn gõ câu hỏi bằng chữ giúp mình nhé."
+
+
+def sender_id(chat_id: int) -> str:
+    return f"{PREFIX}{chat_id}"
+
+
+def chat_id_of(sender: str) -> int:
+    return int(sender[len(PREFIX):] if sender.startswith(PREFIX) else sender)
+
+
+class UpdateRouter:
+    def __init__(self, inbox: Inbox, sender: TelegramSender, payloads: CallbackPayloads) -> None:
+        self.inbox = inbox
+        self.sender = sender
+        self.payloads = payloads
+
+    def install(self, application: Application) -> None:
+        private = filters.ChatType.PRIVATE
+        application.add_handler(MessageHandler(~private & (filters.COMMAND | filters.Entity("mention")),
+                                               self.on_group))
+        # /start and /help go to the engine as intents: what to say is the engine's business.
+        application.add_handler(CommandHandler("start", self.on_start, filters=private))
+        application.add_handler(CommandHandler("help", self.on_help, filters=private))
+        application.add_handler(MessageHandler(private & filters.TEXT, self.on_text))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(MessageHandler(private & (filters.VOICE | filters.AUDIO), self.on_voice))
+        application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, self.on_other))
+        application.add_error_handler(self.on_error)
+
+    async def on_start(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._deliver(update, "/greet")
+
+    async def on_help(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._deliver(update, "/help")
+
+    async def on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._deliver(update, update.effective_message.text or "")
+
+    async def on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        # Stops the button's spinner; not worth delaying the answer for.
+        answered = asyncio.create_task(query.answer())
+        answered.add_done_callback(lambda t: t.cancelled() or t.exception())
+        if query.message is None or update.effective_chat is None or update.effective_chat.type != "private":
+            return
+        payload = self.payloads.decode(query.data or "")
+        if payload is None:
+            await self._deliver(update, "", notice=STALE_BUTTON)
+        else:
+            await self._deliver(update, payload)
+
+    async def on_voice(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._deliver(update, "", notice=notices.VOICE_NOT_YET)
+
+    async def on_other(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._deliver(update, "", notice=notices.NOT_TEXT)
+
+    async def on_group(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._deliver(update, "", notice=notices.PRIVATE_ONLY)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.error("Telegram update could not be handled: %s: %s", type(context.error).__name__, context.error)
+
+    async def _deliver(self, update: Update, text: str, notice: str | None = None) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        typing = asyncio.create_task(self.sender.typing(chat.id)) if notice is None else None
+        incoming = Incoming(CHANNEL, sender_id(chat.id), str(update.update_id), text, notice=notice)
+        await self.inbox.handle(incoming, lambda replies: self.sender.send(chat.id, replies, after=typing))

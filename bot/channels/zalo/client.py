@@ -1,0 +1,357 @@
+"""Async client for the Zalo OA v3 consultation-message API, with OAuth v4 token refresh.
+
+Wire protocol (developers.zalo.me OA API v3 and OAuth v4, cross-checked against open-source clients):
+
+    POST {openapi}/v3.0/oa/message/cs          header `access_token: <token>`, JSON body
+        {"recipient": {"user_id": "…"}, "message": {"text": "…", "attachment": {…}?}}
+    ->  HTTP 200 {"error": 0, "message": "Success", "data": {"message_id": "…", "user_id": "…"}}
+        errors also come on HTTP 200: {"error": -216, "message": "Access token is invalid"}
+
+    POST {oauth}/v4/oa/access_token            header `secret_key: <app secret>`, form
+        refresh_token=…&app_id=…&grant_type=refresh_token
+    ->  {"access_token": "…", "refresh_token": "…", "expires_in": "90000"}   (expires_in: string seconds)
+        or {"error": -14014, "error_name": "…", "error_reason": "…", "error_description": "…"}
+
+Error codes acted on: -216 (access token invalid) and -124 (access token expired) trigger one refresh
+and one retry; -210 (a parameter over its limit, e.g. text over 2000 characters) and every other code
+raise `ZaloAPIError` at once. -32 (per-minute rate limit) and -223 (quota) are not retried here either:
+waiting seconds does not restore a quota, so the caller decides.
+
+Delivery is at-least-once: a timeout or a dropped connection after Zalo accepted the message is retried,
+and the user may then see it twice. Losing an answer is worse for the people this bot serves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import httpx
+
+from bot.channels.zalo.tokens import Tokens, TokenStore
+
+log = logging.getLogger(__name__)
+
+MESSAGE_PATH = "/v3.0/oa/message/cs"
+REFRESH_PATH = "/v4/oa/access_token"
+
+TOKEN_ERROR_CODES = frozenset({-216, -124})
+RATE_LIMIT_CODES = frozenset({-32, -223})
+
+# Limits of a consultation message. Text: 2000 characters; Zalo answers -210 above it. Zalo is a JS
+# service, so characters are counted as UTF-16 code units (an emoji counts 2), the stricter reading.
+# Buttons: at most 5, title at most 100 characters, query payload at most 1000 characters (the figures
+# an open-source client quotes from the Zalo docs; the docs page itself was not reachable from here).
+MAX_TEXT_LENGTH = 2000
+MAX_BUTTONS = 5
+MAX_BUTTON_TITLE = 100
+MAX_BUTTON_PAYLOAD = 1000
+
+# `oa.query.hide` sends the payload back as the user's text without showing it in the chat, which suits
+# machine payloads such as Rasa's "/intent{...}"; `oa.query.show` would print them in the user's bubble.
+QUERY_HIDE = "oa.query.hide"
+QUERY_SHOW = "oa.query.show"
+
+REFRESH_HINT = (
+    "get a new refresh token from the Zalo developer console (OA access token tool), delete the token "
+    "store file {path} and set ZALO_REFRESH_TOKEN"
+)
+
+
+class ZaloError(Exception):
+    """Base of the errors this client raises."""
+
+
+class ZaloAPIError(ZaloError):
+    """Zalo answered with an error code (or an unusable response)."""
+
+    def __init__(self, code: int | None, message: str, http_status: int = 200) -> None:
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        where = f"error {code}" if code is not None else f"HTTP {http_status}"
+        super().__init__(f"Zalo API {where}: {message}")
+
+    @property
+    def is_rate_limited(self) -> bool:
+        return self.code in RATE_LIMIT_CODES
+
+
+class ZaloAuthError(ZaloError):
+    """The tokens cannot be made to work without an operator (refresh rejected, no tokens at all)."""
+
+
+class ZaloUnavailableError(ZaloError):
+    """Zalo could not be reached (network error, timeout or HTTP 5xx) after every attempt."""
+
+
+def text_length(text: str) -> int:
+    """Length as Zalo counts it (UTF-16 code units); callers splitting long answers use this."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def build_message(user_id: str, text: str, buttons: Sequence[tuple[str, str]] | None = None,
+                  button_type: str = QUERY_HIDE) -> dict[str, Any]:
+    """The JSON body of a consultation message; raises ValueError where Zalo would refuse it."""
+    if not isinstance(user_id, str) or not user_id.strip():
+        raise ValueError("user_id must be a non-empty string")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("text must be a non-empty string")
+    if text_length(text) > MAX_TEXT_LENGTH:
+        raise ValueError(f"text is {text_length(text)} characters; Zalo accepts at most {MAX_TEXT_LENGTH} "
+                         "(split it before calling send_text)")
+    message: dict[str, Any] = {"text": text}
+    if buttons:
+        if len(buttons) > MAX_BUTTONS:
+            # Dropping options would change what the user can answer, so this is the caller's decision.
+            raise ValueError(f"{len(buttons)} buttons; Zalo shows at most {MAX_BUTTONS}")
+        message["attachment"] = {
+            "type": "template",
+            "payload": {"buttons": [_button(title, payload, button_type) for title, payload in buttons]},
+        }
+    return {"recipient": {"user_id": user_id}, "message": message}
+
+
+def _button(title: str, payload: str, button_type: str) -> dict[str, str]:
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError("button title must be a non-empty string")
+    if not isinstance(payload, str) or not payload:
+        raise ValueError(f"button {title!r}: payload must be a non-empty string")
+    if text_length(payload) > MAX_BUTTON_PAYLOAD:
+        # Truncating a payload would change its meaning; a title can be shortened, a payload cannot.
+        raise ValueError(f"button {title!r}: payload longer than {MAX_BUTTON_PAYLOAD} characters")
+    return {"title": truncate_title(title.strip()), "type": button_type, "payload": payload}
+
+
+def truncate_title(title: str, limit: int = MAX_BUTTON_TITLE) -> str:
+    """Shorten to `limit` characters at a word boundary where one is near, ending with an ellipsis."""
+    if text_length(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    while text_length(cut) > limit - 1:  # astral characters count twice
+        cut = cut[:-1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+class ZaloClient:
+    def __init__(
+        self,
+        app_id: str,
+        app_secret: str,
+        *,
+        token_store: TokenStore,
+        openapi_url: str = "https://openapi.zalo.me",
+        oauth_url: str = "https://oauth.zaloapp.com",
+        timeout: float = 10.0,
+        refresh_margin_s: float = 300.0,
+        max_attempts: int = 3,
+        backoff_base_s: float = 0.5,
+        button_type: str = QUERY_HIDE,
+        http: httpx.AsyncClient | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.app_id = app_id
+        self._app_secret = app_secret
+        self.token_store = token_store
+        self.openapi_url = openapi_url.rstrip("/")
+        self.oauth_url = oauth_url.rstrip("/")
+        self.timeout = timeout
+        self.refresh_margin_s = refresh_margin_s
+        self.max_attempts = max(1, max_attempts)
+        self.backoff_base_s = backoff_base_s
+        self.button_type = button_type
+        self._http = http
+        self._owns_http = http is None
+        self._clock = clock
+        self._tokens: Tokens | None = None
+        # One refresh at a time: the refresh token is single-use, a second refresh with it would fail.
+        self._refresh_lock = asyncio.Lock()
+
+    async def send_text(self, user_id: str, text: str, buttons: Sequence[tuple[str, str]] | None = None) -> str:
+        """Send one consultation message; returns Zalo's message_id.
+
+        `buttons` are (title, payload) pairs; a tap comes back to the webhook as a `user_send_text`
+        carrying the payload. Titles longer than 100 characters are shortened with an ellipsis.
+        """
+        body = build_message(user_id, text, buttons, self.button_type)
+        tokens = await self._usable_tokens()
+        answer = await self._post_message(tokens.access_token, body)
+        code = _error_code(answer)
+        if code in TOKEN_ERROR_CODES:
+            log.warning("Zalo rejected the access token (error %s): refreshing once and retrying", code)
+            tokens = await self._refresh_unless_changed(tokens.access_token)
+            answer = await self._post_message(tokens.access_token, body)
+            code = _error_code(answer)
+            if code in TOKEN_ERROR_CODES:
+                raise ZaloAuthError(
+                    f"Zalo rejected a freshly refreshed access token (error {code}: {answer.get('message')}); "
+                    "check ZALO_APP_ID and that the app is still linked to the OA"
+                )
+        if code != 0:
+            raise ZaloAPIError(code, str(answer.get("message") or "no message"))
+        data = answer.get("data")
+        message_id = data.get("message_id") if isinstance(data, dict) else None
+        if not isinstance(message_id, (str, int)) or isinstance(message_id, bool):
+            raise ZaloAPIError(None, "success answer without data.message_id")
+        return str(message_id)
+
+    async def refresh(self) -> Tokens:
+        """Exchange the refresh token for a new pair now (persisted before it is returned)."""
+        async with self._refresh_lock:
+            return await self._refresh_locked()
+
+    async def aclose(self) -> None:
+        if self._http is not None and self._owns_http:
+            await self._http.aclose()
+            self._http = None
+
+    async def __aenter__(self) -> ZaloClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # -- tokens ---------------------------------------------------------------------------------------
+
+    def _current(self) -> Tokens:
+        if self._tokens is None:
+            self._tokens = self.token_store.load()
+            if self._tokens is None:
+                raise ZaloAuthError("no Zalo tokens: " + REFRESH_HINT.format(path=self.token_store.path))
+        return self._tokens
+
+    async def _usable_tokens(self) -> Tokens:
+        tokens = self._current()
+        if not tokens.expires_within(self.refresh_margin_s, self._clock()):
+            return tokens
+        async with self._refresh_lock:
+            tokens = self._current()  # a waiter finds the pair another task just refreshed
+            if tokens.expires_within(self.refresh_margin_s, self._clock()):
+                log.info("Zalo access token expires within %.0f s: refreshing", self.refresh_margin_s)
+                tokens = await self._refresh_locked()
+            return tokens
+
+    async def _refresh_unless_changed(self, rejected_access_token: str) -> Tokens:
+        async with self._refresh_lock:
+            tokens = self._current()
+            if tokens.access_token != rejected_access_token:
+                return tokens  # another send refreshed while this one waited for the lock
+            return await self._refresh_locked()
+
+    async def _refresh_locked(self) -> Tokens:
+        current = self._current()
+        stored = self.token_store.load()
+        if stored is not None and stored.refresh_token != current.refresh_token:
+            # Someone else (another process, an operator) already moved the store on: spending our copy
+            # of a refresh token that is probably used up would only fail.
+            log.info("Zalo token store holds a newer pair than this process: using it")
+            current = self._tokens = stored
+            if not current.expires_within(self.refresh_margin_s, self._clock()):
+                return current
+        # A retried refresh whose first attempt reached Zalo finds the token spent and ends in
+        # ZaloAuthError below; that is no worse than not retrying, and a plain connect error recovers.
+        response = await self._post(
+            self.oauth_url + REFRESH_PATH,
+            headers={"secret_key": self._app_secret},
+            data={"refresh_token": current.refresh_token, "app_id": self.app_id, "grant_type": "refresh_token"},
+        )
+        answer = _json_object(response)
+        tokens = _tokens_from_refresh(answer, self._clock())
+        if tokens is None:
+            raise ZaloAuthError(
+                f"Zalo refresh token rejected ({_oauth_error(answer, response.status_code)}): "
+                + REFRESH_HINT.format(path=self.token_store.path)
+            )
+        # Persist before use: once Zalo issued this pair the old refresh token is spent, and a crash
+        # after using the new access token must not leave only the spent one on disk.
+        try:
+            self.token_store.save(tokens)
+        except OSError as exc:
+            # Keeping the pair in memory still beats dropping it: the old one is dead either way.
+            log.error("could not persist refreshed Zalo tokens to %s (%s); they live in memory only, "
+                      "a restart will need a new refresh token", self.token_store.path, exc.strerror or exc)
+        self._tokens = tokens
+        log.info("Zalo access token refreshed; valid for %.0f s", tokens.expires_at - self._clock())
+        return tokens
+
+    # -- HTTP -----------------------------------------------------------------------------------------
+
+    async def _post_message(self, access_token: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self._post(self.openapi_url + MESSAGE_PATH, headers={"access_token": access_token},
+                                    json=body)
+        if response.status_code != 200:
+            raise ZaloAPIError(None, response.reason_phrase or "unexpected status", response.status_code)
+        answer = _json_object(response)
+        if answer is None:
+            raise ZaloAPIError(None, "answer is not a JSON object")
+        return answer
+
+    async def _post(self, url: str, **kwargs: Any) -> httpx.Response:
+        """POST with retries on network errors, timeouts and HTTP 5xx (exponential backoff)."""
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=self.timeout)
+            self._owns_http = True
+        problem = ""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                response = await self._http.post(url, timeout=self.timeout, **kwargs)
+            except httpx.TransportError as exc:  # connect/read errors, timeouts, dropped connections
+                problem = type(exc).__name__
+            else:
+                if response.status_code < 500:
+                    return response
+                problem = f"HTTP {response.status_code}"
+            if attempt < self.max_attempts:
+                delay = self.backoff_base_s * 2 ** (attempt - 1)
+                log.warning("Zalo %s failed (%s), attempt %d/%d; retrying in %.2f s",
+                            _path(url), problem, attempt, self.max_attempts, delay)
+                await asyncio.sleep(delay)
+        raise ZaloUnavailableError(f"Zalo {_path(url)} failed after {self.max_attempts} attempts: {problem}")
+
+
+def _error_code(answer: dict[str, Any]) -> int:
+    code = answer.get("error")
+    if isinstance(code, int) and not isinstance(code, bool):
+        return code
+    if isinstance(code, str) and code.lstrip("-").isdigit():
+        return int(code)
+    raise ZaloAPIError(None, "answer has no integer 'error' field")
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        answer = response.json()
+    except ValueError:
+        return None
+    return answer if isinstance(answer, dict) else None
+
+
+def _tokens_from_refresh(answer: dict[str, Any] | None, now: float) -> Tokens | None:
+    if answer is None:
+        return None
+    access, refresh, expires_in = answer.get("access_token"), answer.get("refresh_token"), answer.get("expires_in")
+    if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
+        return None
+    try:
+        seconds = float(expires_in)  # Zalo sends a string: "90000"
+    except (TypeError, ValueError):
+        seconds = 0.0  # unknown lifetime: treat as expiring, so the next send refreshes again
+    return Tokens(access, refresh, now + max(0.0, seconds))
+
+
+def _oauth_error(answer: dict[str, Any] | None, status: int) -> str:
+    if answer is None:
+        return f"HTTP {status}, answer is not JSON"
+    details = [answer[k] for k in ("error_name", "error_reason", "error_description")
+               if isinstance(answer.get(k), str) and answer[k]]
+    return f"error {answer.get('error')}" + (": " + "; ".join(details) if details else "")
+
+
+def _path(url: str) -> str:
+    return httpx.URL(url).path
