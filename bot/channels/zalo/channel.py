@@ -1,0 +1,264 @@
+"""The Zalo Official Account channel inside the Rasa server.
+
+Zalo POSTs every event to /webhooks/zalo/webhook and retries (in the end disables the webhook) when the
+answer takes longer than 2 s. So the handler only checks the event (size, JSON, signature, age, app id),
+acknowledges it at once and answers in a background task, through the shared Inbox: deduplicated by
+msg_id, in order per user, rate-limited. A clean stop waits for those tasks; webhooks arriving while
+stopping get 503 so Zalo delivers them again to the restarted server.
+
+Tokens live in `<data dir>/zalo_tokens.json`: the environment only seeds it (the refresh token is
+single-use, see tokens.py). Without any tokens the channel still acknowledges webhooks and says so, once,
+in the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.channels import notices
+from bot.channels.config import ZaloConfig, zalo_config
+from bot.channels.inbox import Inbox, Incoming
+from bot.channels.render import from_engine
+from bot.channels.seen import SeenMessages
+from bot.channels.zalo import signature
+from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.events import (
+    AudioMessage,
+    FileMessage,
+    Follow,
+    ImageMessage,
+    MessageEvent,
+    StickerMessage,
+    TextMessage,
+    Unsupported,
+    ZaloEvent,
+    ZaloPayloadError,
+    event_from_envelope,
+    parse_envelope,
+)
+from bot.channels.zalo.sender import ZaloSender, anonymous
+from bot.channels.zalo.tokens import TokenStore, TokenStoreError
+from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+PREFIX = f"{CHANNEL}:"
+TOKEN_FILE = "zalo_tokens.json"
+MAX_BODY_BYTES = 1024 * 1024  # a Zalo event is a few hundred bytes
+DRAIN_SECONDS = 8.0  # `caunoi run` kills the server 10 s after asking it to stop
+
+
+def sender_id(user_id: str) -> str:
+    return f"{PREFIX}{user_id}"
+
+
+def user_id_of(sender: str) -> str:
+    return sender[len(PREFIX):] if sender.startswith(PREFIX) else sender
+
+
+class Rejected(Exception):
+    def __init__(self, status: int, error: str) -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error
+
+
+class EventRouter:
+    """Which events reach the engine, and as what. None: acknowledged, nothing to answer."""
+
+    async def incoming(self, event: ZaloEvent) -> Incoming | None:
+        if isinstance(event, TextMessage):
+            # A tapped button arrives here too, its payload ("/ask_fee{...}") as the text.
+            return self._message(event, event.text) if event.text.strip() else None
+        if isinstance(event, Follow):
+            # What to say to a new follower is the engine's business (greeting + procedure buttons).
+            # A follow has no msg_id; Zalo keeps the timestamp when it retries, so this key is stable.
+            return Incoming(CHANNEL, sender_id(event.user_id), f"follow:{event.user_id}:{event.timestamp}",
+                            "/greet", {"zalo_event": event.event_name})
+        if isinstance(event, AudioMessage):
+            return await self.voice(event, event.url)
+        if isinstance(event, FileMessage):
+            # People forward recordings made in another app as files.
+            return await self.voice(event, event.url) if event.looks_like_audio else self._notice(event)
+        if isinstance(event, (ImageMessage, StickerMessage)):
+            return self._notice(event)
+        if isinstance(event, Unsupported) and event.user_id and event.event_name.startswith("user_send_"):
+            # Location, link, GIF, video, contact card... Only `user_send_*`: answering receipts such as
+            # user_seen_message would make every answer trigger another one.
+            key = f"{event.event_name}:{event.user_id}:{event.timestamp}"
+            return Incoming(CHANNEL, sender_id(event.user_id), key, "", {"zalo_event": event.event_name},
+                            notice=notices.NOT_TEXT)
+        return None  # unfollow, the OA's own echoes (oa_send_*), receipts, events we do not know
+
+    async def voice(self, event: MessageEvent, url: str) -> Incoming:
+        """Voice messages. The one place the voice pipeline plugs in: transcribe `url`, pass the text on."""
+        return self._notice(event, notices.VOICE_NOT_YET)
+
+    @staticmethod
+    def _message(event: MessageEvent, text: str) -> Incoming:
+        return Incoming(CHANNEL, sender_id(event.user_id), event.msg_id, text, {"zalo_event": event.event_name})
+
+    @staticmethod
+    def _notice(event: MessageEvent, notice: str = notices.NOT_TEXT) -> Incoming:
+        return Incoming(CHANNEL, sender_id(event.user_id), event.msg_id, "", {"zalo_event": event.event_name},
+                        notice=notice)
+
+
+class ZaloOutput(OutputChannel):
+    """For messages the engine sends on its own (reminders, status notices)."""
+
+    def __init__(self, sender: ZaloSender) -> None:
+        self.sender = sender
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        outgoing = from_engine(message)
+        if outgoing is not None:
+            await self.sender.send(user_id_of(recipient_id), [outgoing])
+
+
+class ZaloInput(InputChannel):
+    def __init__(self, config: ZaloConfig, data_dir: Path, clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self.clock = clock
+        data_dir = Path(data_dir)
+        self.store = TokenStore(data_dir / TOKEN_FILE)
+        self.seen = SeenMessages(data_dir / "channels.db")
+        self.client = ZaloClient(config.app_id, config.app_secret, token_store=self.store,
+                                 openapi_url=config.openapi_url, oauth_url=config.oauth_url)
+        self.sender = ZaloSender(self.client)
+        self.router = EventRouter()
+        self.tasks: set[asyncio.Task] = set()  # references, or the loop may collect a running answer
+        self.stopping = False
+        self._seed_tokens()
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        # Secrets come from the environment or caunoi.yml, never from the credentials file.
+        settings = load_settings()
+        config = zalo_config(settings)
+        if not config.enabled:
+            raise ValueError("the Zalo channel needs ZALO_APP_ID and ZALO_OA_SECRET_KEY")
+        return cls(config, settings.data_dir)
+
+    def get_output_channel(self) -> OutputChannel:
+        return ZaloOutput(self.sender)
+
+    def _seed_tokens(self) -> None:
+        config = self.config
+        try:
+            # expires_at=0: an access token of unknown age is refreshed before its first use.
+            tokens = self.store.seed(config.access_token or None, config.refresh_token or None, expires_at=0.0)
+        except (TokenStoreError, OSError) as exc:
+            logger.error("Zalo channel cannot read its tokens: %s. Webhooks are acknowledged, but no answer "
+                         "can be sent until this is fixed.", exc)
+            return
+        if tokens is None:
+            logger.error("Zalo channel has no tokens: set ZALO_REFRESH_TOKEN (and ZALO_ACCESS_TOKEN) from the "
+                         "Zalo developer console. Webhooks are acknowledged, but no answer can be sent until then; "
+                         "the tokens are kept in %s afterwards.", self.store.path)
+        elif not config.app_secret:
+            logger.error("ZALO_APP_SECRET is not set: the Zalo access token cannot be refreshed, so answers "
+                         "stop when it expires.")
+        else:
+            logger.info("Zalo channel is on (tokens in %s).", self.store.path)
+
+    # -- webhook ----------------------------------------------------------------------------------------
+
+    def check(self, body: bytes, signature_header: str | None) -> ZaloEvent:
+        """The event in a webhook body, or Rejected with the status to answer."""
+        if len(body) > MAX_BODY_BYTES:
+            raise Rejected(413, "event too large")
+        try:
+            envelope = parse_envelope(body)
+        except ZaloPayloadError as exc:
+            raise Rejected(400, f"not a Zalo event: {exc}") from None
+        # The configured app id, not the body's: an event naming another app must not verify itself.
+        if not signature.verify(signature_header, self.config.app_id, body, envelope.timestamp,
+                                self.config.oa_secret_key):
+            raise Rejected(401, "bad signature")
+        if not signature.is_fresh(envelope.timestamp, self.clock()):
+            raise Rejected(403, "event too old or from the future")
+        if envelope.app_id != self.config.app_id:
+            raise Rejected(403, "event for another app")
+        return event_from_envelope(envelope)
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("Zalo event could not be handled", exc_info=task.exception())
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Wait for the answers in flight, so a clean stop loses none."""
+        pending = set(self.tasks)
+        if not pending:
+            return
+        logger.info("Zalo: finishing %d answer(s) before stopping", len(pending))
+        _done, pending = await asyncio.wait(pending, timeout=timeout)
+        if pending:
+            logger.warning("Zalo: %d answer(s) still unfinished after %.0f s; stopping anyway", len(pending), timeout)
+
+    async def handle(self, inbox: Inbox, event: ZaloEvent) -> None:
+        incoming = await self.router.incoming(event)
+        if incoming is None:
+            logger.debug("Zalo %s event: nothing to answer", event.event_name)
+            return
+        user_id = user_id_of(incoming.sender_id)
+        outcome = await inbox.handle(incoming, lambda replies: self.sender.send(user_id, replies))
+        logger.debug("Zalo %s from user %s: %s", event.event_name, anonymous(user_id), outcome.value)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        inbox = Inbox(on_new_message, self.seen)
+        bp = Blueprint("zalo_webhook", __name__)
+
+        @bp.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            self.stopping = True
+            await self.drain()
+            await self.client.aclose()
+
+        @bp.route("/", methods=["GET"])
+        async def health(_request: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok", "tokens": self.store.exists()})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> response.HTTPResponse:
+            body = request.body or b""
+            try:
+                event = self.check(body, request.headers.get(signature.HEADER))
+            except Rejected as rejected:
+                logger.debug("Zalo webhook rejected: %s", rejected.error)
+                return response.json({"error": rejected.error}, status=rejected.status)
+            except ZaloPayloadError as exc:
+                # Signed by Zalo, but a shape we do not know: sending it again cannot help, and Zalo
+                # disables webhooks that keep failing. The message names the field, never a value.
+                logger.warning("Zalo event ignored, unexpected shape: %s", exc)
+                return response.json({"ok": True, "ignored": True})
+            if self.stopping:
+                return response.json({"error": "stopping"}, status=503)  # Zalo delivers it again later
+            self.spawn(self.handle(inbox, event))
+            return response.json({"ok": True})
+
+        return bp

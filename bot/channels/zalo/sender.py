@@ -1,0 +1,101 @@
+"""Sending replies to a Zalo user: split at Zalo's 2,000 UTF-16 units, buttons on the last part, at most
+5 buttons a message (the rest follow in short extra messages).
+
+The client already retries network errors and refreshes tokens; what still fails here is logged and the
+rest of that turn's replies are dropped: once Zalo refuses one message (the user left the 7-day window,
+a quota, no tokens), the next parts would be refused too, and half an answer reads worse than none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+
+from bot.channels.render import Button, Outgoing
+from bot.channels.text import split_text
+from bot.channels.zalo.client import (
+    MAX_BUTTON_PAYLOAD,
+    MAX_BUTTONS,
+    MAX_TEXT_LENGTH,
+    ZaloAPIError,
+    ZaloAuthError,
+    ZaloClient,
+    ZaloError,
+    text_length,
+)
+from bot.channels.zalo.tokens import TokenStoreError
+
+logger = logging.getLogger(__name__)
+
+MORE_BUTTONS = "Hoặc chọn:"  # the text of a follow-up message carrying buttons 6, 7, ...
+BUTTONS_ONLY = "Mời bạn chọn:"  # Zalo needs text in every message; the engine may send buttons alone
+
+# Zalo errors about the recipient, not about us: nothing to fix, only to note.
+#   -230: the user has not interacted with the OA in the last 7 days (consultation window closed)
+#   -213: the user does not follow the OA / has blocked it
+UNREACHABLE_CODES = frozenset({-230, -213})
+
+
+def anonymous(user_id: str) -> str:
+    """A stable tag for logs: lets an operator follow one conversation without the user id in clear."""
+    return hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:10]
+
+
+def messages_for(reply: Outgoing) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """One reply → the (text, buttons) of each Zalo message it takes, in sending order."""
+    buttons = [(b.title, b.payload) for b in reply.buttons if _sendable(b)]
+    parts = split_text(reply.text, MAX_TEXT_LENGTH, text_length) or [BUTTONS_ONLY if buttons else ""]
+    first, rest = buttons[:MAX_BUTTONS], buttons[MAX_BUTTONS:]
+    for index, part in enumerate(parts):
+        if part:
+            yield part, (first if index == len(parts) - 1 else [])
+    while rest:
+        yield MORE_BUTTONS, rest[:MAX_BUTTONS]
+        rest = rest[MAX_BUTTONS:]
+
+
+def _sendable(button: Button) -> bool:
+    # A longer payload cannot be shortened without changing its meaning; the title is shortened by the client.
+    if not button.title.strip() or not button.payload or text_length(button.payload) > MAX_BUTTON_PAYLOAD:
+        logger.warning("Zalo: dropping a button Zalo would refuse (empty title or payload over %d)",
+                       MAX_BUTTON_PAYLOAD)
+        return False
+    return True
+
+
+class ZaloSender:
+    def __init__(self, client: ZaloClient) -> None:
+        self.client = client
+        self._auth_reported = False  # one ERROR per outage, not one per message
+
+    async def send(self, user_id: str, replies: list[Outgoing]) -> bool:
+        """Send every reply in order; False when Zalo refused or could not be reached (already logged)."""
+        for reply in replies:
+            for text, buttons in messages_for(reply):
+                if not await self._send_one(user_id, text, buttons):
+                    return False
+        return True
+
+    async def _send_one(self, user_id: str, text: str, buttons: list[tuple[str, str]]) -> bool:
+        try:
+            await self.client.send_text(user_id, text, buttons or None)
+        except ZaloAPIError as exc:
+            if exc.code in UNREACHABLE_CODES:
+                logger.warning("Zalo cannot deliver to user %s (error %s: %s); answer dropped",
+                               anonymous(user_id), exc.code, exc.message)
+            else:
+                logger.error("Zalo refused a message to user %s: %s; rest of the answer dropped",
+                             anonymous(user_id), exc)
+            return False
+        except (ZaloAuthError, TokenStoreError) as exc:
+            # Needs an operator (new refresh token); until then every send fails the same way.
+            log = logger.debug if self._auth_reported else logger.error
+            log("Zalo answer not sent: %s", exc)
+            self._auth_reported = True
+            return False
+        except ZaloError as exc:  # unreachable after the client's own retries
+            logger.error("Zalo answer to user %s not sent: %s", anonymous(user_id), exc)
+            return False
+        self._auth_reported = False
+        return True
