@@ -76,6 +76,7 @@ def write_credentials(data_dir: Path, options: RunOptions, channels: list[str]) 
     for name in channels:
         credentials[CHANNEL_CLASSES[name]] = {}
     path = data_dir / "run" / f"credentials-{options.port}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(credentials, sort_keys=False), encoding="utf-8")
     return path
 

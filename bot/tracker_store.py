@@ -30,6 +30,7 @@ class _Entry:
     stored: int  # events of `tracker` already in SQL
     tracker: DialogueStateTracker | None  # None while handed out to Rasa for the current turn
     handed_out: DialogueStateTracker | None = None
+    absent: bool = False  # retrieve found no such conversation: its first save writes every event
 
 
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
@@ -105,12 +106,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 entry.handed_out, entry.tracker = entry.tracker, None
                 return entry.handed_out
             del self._cache[sender_id]
-        return await super().retrieve(sender_id)
+        tracker = await super().retrieve(sender_id)
+        if tracker is None and self._exclusive:
+            self._cache[sender_id] = _Entry(None, 0, None, absent=True)
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Like SQLTrackerStore.save, without re-counting stored events when the cache knows."""
         await self.stream_events(tracker)
         entry = self._cache.get(tracker.sender_id)
+        if entry is not None and entry.absent:
+            entry = _Entry(None, 0, None, handed_out=tracker)  # new conversation: nothing stored yet
         if entry is not None and entry.handed_out is not tracker:
             entry = None  # this tracker was read from SQL: count what SQL already has
         with self.session_scope() as session:

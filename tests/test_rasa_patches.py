@@ -65,3 +65,14 @@ def test_action_call_carries_only_the_current_turn(root: Path) -> None:
     assert call["tracker"]["latest_message"]["text"] == "mất bao lâu"
     assert call["tracker"]["slots"]["procedure"] == "can_cuoc"
     assert "domain" not in call
+
+
+def test_domain_emptiness_is_cached_per_domain_and_still_right(root) -> None:
+    from rasa.shared.core.domain import Domain
+
+    from bot import rasa_patches
+
+    rasa_patches.cache_domain_emptiness()
+    loaded = Domain.load(str(root / "domain.yml"))
+    assert not loaded.is_empty() and not loaded.is_empty()
+    assert Domain.empty().is_empty()

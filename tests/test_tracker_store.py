@@ -54,3 +54,35 @@ def test_cache_reflects_sql_and_other_writers(root: Path, tmp_path: Path) -> Non
         assert restarted.get_slot("procedure") == "ket_hon" and restarted.get_slot("topic") == "t2"
 
     asyncio.run(scenario())
+
+
+def test_exclusive_store_writes_new_conversations_whole_and_in_order(root: Path, tmp_path: Path) -> None:
+    """The first save of a conversation retrieve() did not find skips the count of stored events;
+    interleaved conversations still store every event, and a restart reads them all back."""
+
+    async def scenario() -> None:
+        db = tmp_path / "trackers.db"
+        domain = Domain.load(str(root / "domain.yml"))
+        store = CachedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db), host=None, exclusive=True)
+
+        async def conversation(sender: str) -> None:
+            tracker = await store.retrieve(sender)
+            assert tracker is None
+            tracker = DialogueStateTracker(sender, domain.slots)
+            tracker.update(ActionExecuted("action_listen"))
+            await store.save(tracker)
+            for turn in range(5):
+                tracker = await store.retrieve(sender)
+                tracker.update(UserUttered(f"{sender} câu {turn}"))
+                tracker.update(SlotSet("topic", f"t{turn}"))
+                await store.save(tracker)
+
+        await asyncio.gather(*(conversation(f"u{i}") for i in range(8)))
+        restarted = CachedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db), host=None)
+        for i in range(8):
+            events = (await restarted.retrieve(f"u{i}")).events
+            texts = [e.text for e in events if isinstance(e, UserUttered)]
+            assert texts == [f"u{i} câu {turn}" for turn in range(5)]
+            assert events[-1].as_dict()["value"] == "t4"
+
+    asyncio.run(scenario())

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1024 * 1024
+COMMANDS = [("start", "Bắt đầu, chọn thủ tục"), ("help", "Mình giúp được gì")]
 
 
 def build_application(config: TelegramConfig) -> Application:
@@ -94,6 +95,10 @@ class TelegramRunner:
             await app.updater.start_polling(timeout=30, allowed_updates=ALLOWED_UPDATES,
                                             error_callback=self._polling_error)
         await app.start()
+        try:  # the menu beside the text box; nice to have, never a reason not to start
+            await app.bot.set_my_commands(COMMANDS)
+        except Exception as exc:
+            logger.warning("Telegram setMyCommands failed: %s", exc)
 
     @staticmethod
     def _polling_error(error: Exception) -> None:
