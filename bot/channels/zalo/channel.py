@@ -67,6 +67,8 @@ def user_id_of(sender: str) -> str:
 
 
 class Rejected(Exception):
+    """A webhook call that is not a genuine, fresh event for this app."""
+
     def __init__(self, status: int, error: str) -> None:
         super().__init__(error)
         self.status = status
@@ -139,11 +141,10 @@ class ZaloInput(InputChannel):
         self.seen = SeenMessages(data_dir / "channels.db")
         self.client = ZaloClient(config.app_id, config.app_secret, token_store=self.store,
                                  openapi_url=config.openapi_url, oauth_url=config.oauth_url)
-        self.sender = ZaloSender(self.client)
+        self.sender = ZaloSender(self.client, auth_problem_reported=not self._seed_tokens())
         self.router = EventRouter()
         self.tasks: set[asyncio.Task] = set()  # references, or the loop may collect a running answer
         self.stopping = False
-        self._seed_tokens()
 
     @classmethod
     def name(cls) -> str:
@@ -161,7 +162,8 @@ class ZaloInput(InputChannel):
     def get_output_channel(self) -> OutputChannel:
         return ZaloOutput(self.sender)
 
-    def _seed_tokens(self) -> None:
+    def _seed_tokens(self) -> bool:
+        """Seed the token store from the environment; False (after one clear ERROR) when there are no tokens."""
         config = self.config
         try:
             # expires_at=0: an access token of unknown age is refreshed before its first use.
@@ -169,21 +171,24 @@ class ZaloInput(InputChannel):
         except (TokenStoreError, OSError) as exc:
             logger.error("Zalo channel cannot read its tokens: %s. Webhooks are acknowledged, but no answer "
                          "can be sent until this is fixed.", exc)
-            return
+            return False
         if tokens is None:
             logger.error("Zalo channel has no tokens: set ZALO_REFRESH_TOKEN (and ZALO_ACCESS_TOKEN) from the "
                          "Zalo developer console. Webhooks are acknowledged, but no answer can be sent until then; "
                          "the tokens are kept in %s afterwards.", self.store.path)
-        elif not config.app_secret:
+            return False
+        if not config.app_secret:
             logger.error("ZALO_APP_SECRET is not set: the Zalo access token cannot be refreshed, so answers "
                          "stop when it expires.")
         else:
             logger.info("Zalo channel is on (tokens in %s).", self.store.path)
+        return True
 
     # -- webhook ----------------------------------------------------------------------------------------
 
     def check(self, body: bytes, signature_header: str | None) -> ZaloEvent:
-        """The event in a webhook body, or Rejected with the status to answer."""
+        """The event in a webhook body. Raises Rejected (with the status to answer) for anything Zalo did
+        not send us, and ZaloPayloadError for a genuine event whose shape we do not know."""
         if len(body) > MAX_BODY_BYTES:
             raise Rejected(413, "event too large")
         try:

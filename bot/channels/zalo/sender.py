@@ -65,9 +65,10 @@ def _sendable(button: Button) -> bool:
 
 
 class ZaloSender:
-    def __init__(self, client: ZaloClient) -> None:
+    def __init__(self, client: ZaloClient, *, auth_problem_reported: bool = False) -> None:
         self.client = client
-        self._auth_reported = False  # one ERROR per outage, not one per message
+        # One ERROR per token outage, not one per message (the channel may have reported it at start).
+        self._auth_reported = auth_problem_reported
 
     async def send(self, user_id: str, replies: list[Outgoing]) -> bool:
         """Send every reply in order; False when Zalo refused or could not be reached (already logged)."""
