@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import sys
 
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging_and_warnings(None, None, warn_only_once=True, filter_repeated_logs=True)
     rasa.utils.io.configure_colored_logging(None)
     configure_structlog(None)
+    # Rasa leaves the root logger at WARNING; our own notices (channel on, token refreshed) are INFO.
+    logging.getLogger("bot").setLevel(logging.INFO)
     rasa_patches.apply()
     # Rasa and TensorFlow leave ~420k long-lived objects from import; a full garbage collection
     # walked them all (265 ms, measured) and showed up as latency spikes under load.

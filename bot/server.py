@@ -104,17 +104,17 @@ def wait_for_port(host: str, port: int, timeout: float, process: subprocess.Pope
     return False
 
 
-def _stop(processes: list[subprocess.Popen], timeout: float = 10) -> None:
+def _stop(processes: list[subprocess.Popen], timeout: float = 20) -> None:
+    """Stop in the given order, each before the next: the Rasa server first, so answers it is still
+    finishing (channels drain on stop) can call the action server, which goes last."""
     for process in processes:
         if process.poll() is None:
             try:
                 os.killpg(process.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-    deadline = time.monotonic() + timeout
-    for process in processes:
         try:
-            process.wait(max(0.1, deadline - time.monotonic()))
+            process.wait(timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
@@ -185,7 +185,7 @@ def run(root: Path, options: RunOptions) -> int:
         while not stopping and all(p.poll() is None for p in children):
             time.sleep(0.2)
     finally:
-        _stop(children)
+        _stop([rasa, actions])
         for s, handler in previous.items():
             signal.signal(s, handler)
     failed = [p for p in children if p.returncode not in (0, -signal.SIGTERM, None)]

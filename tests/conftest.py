@@ -30,11 +30,16 @@ def trained_model() -> Path:
 
 
 class RunningAssistant:
-    def __init__(self, process: subprocess.Popen, port: int, data_dir: Path) -> None:
+    def __init__(self, process: subprocess.Popen, port: int, data_dir: Path, log: Path) -> None:
         self.process = process
         self.port = port
         self.data_dir = data_dir
+        self.log = log
         self.url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+
+    def output(self) -> str:
+        """Everything the servers printed so far (a file, not a pipe: a full pipe blocks them)."""
+        return self.log.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -42,24 +47,27 @@ class RunningAssistant:
         return self.process.wait(60)
 
 
-def start_assistant(data_dir: Path, env: dict[str, str] | None = None) -> RunningAssistant:
-    """`caunoi run` on free ports; `env` adds settings such as channel tokens."""
+def start_assistant(data_dir: Path, env: dict[str, str] | None = None, port: int | None = None) -> RunningAssistant:
+    """`caunoi run` on free ports (or `port`); `env` adds settings such as channel tokens."""
     from bot.chat import free_port
     from bot.server import wait_for_port
 
-    port, actions_port = free_port(), free_port()
+    port, actions_port = port or free_port(), free_port()
     env = {**os.environ, "CAUNOI_DATA_DIR": str(data_dir), **(env or {})}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--port", str(port),
-         "--actions-port", str(actions_port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    log = data_dir / f"assistant-{port}.log"
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run", "--port", str(port),
+             "--actions-port", str(actions_port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    running = RunningAssistant(process, port, data_dir, log)
     if not (wait_for_port("127.0.0.1", port, 180, process)
             and wait_for_port("127.0.0.1", actions_port, 60, process)):
         process.kill()
-        output = process.stdout.read() if process.stdout else ""
-        raise RuntimeError(f"assistant did not start:\n{output[-4000:]}")
-    return RunningAssistant(process, port, data_dir)
+        process.wait()
+        raise RuntimeError(f"assistant did not start:\n{running.output()[-4000:]}")
+    return running
 
 
 @pytest.fixture(scope="session")

@@ -188,31 +188,10 @@ def webhook_deployment(trained_model, tmp_path_factory):
             "TELEGRAM_WEBHOOK_SECRET": "s3cret-Token_1",
         }
         data_dir = tmp_path_factory.mktemp("telegram-webhook")
-        assistant = start_assistant_on(data_dir, env, port)
+        assistant = start_assistant(data_dir, env, port)
         api.wait_for(lambda r: getattr(r, "api_method", "") == "setWebhook", timeout=60)
         yield api, assistant
         assistant.stop()
-
-
-def start_assistant_on(data_dir: Path, env: dict[str, str], port: int) -> RunningAssistant:
-    """Like start_assistant, but on a chosen port (the webhook URL must be known in advance)."""
-    import os
-    import subprocess
-    import sys
-
-    from bot.chat import free_port
-    from bot.server import wait_for_port
-    from tests.conftest import ROOT
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--port", str(port), "--actions-port", str(free_port())],
-        cwd=ROOT, env={**os.environ, "CAUNOI_DATA_DIR": str(data_dir), **env},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    if not wait_for_port("127.0.0.1", port, 180, process):
-        process.kill()
-        raise RuntimeError(process.stdout.read()[-4000:] if process.stdout else "did not start")
-    return RunningAssistant(process, port, data_dir)
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:

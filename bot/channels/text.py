@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 def utf16_len(text: str) -> int:
     """Telegram counts message length in UTF-16 code units (an emoji can count twice)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _fit(text: str, limit: int, measure: Callable[[str], int]) -> int:
