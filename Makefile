@@ -12,7 +12,15 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: help setup train run test lint bench chat clean
+.PHONY: help setup train run test lint bench chat clean voice-tools test-tools
+
+# Voice needs ffmpeg and espeak-ng (Debian); tests also drive a real Chromium for the kiosk page.
+voice-tools:
+	@scripts/system_packages.sh --optional ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng
+
+test-tools:
+	@scripts/system_packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng chromium:chromium \
+		chromedriver:chromium-driver
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on 127.0.0.1:5005"
@@ -33,18 +41,19 @@ setup: $(VENV)/.setup-stamp
 train: setup
 	@$(BIN)/caunoi train
 
-run: train
+run: train voice-tools
+	@$(BIN)/caunoi voice download vosk-small --if-online
 	@$(BIN)/caunoi run
 
 chat: train
 	@$(BIN)/caunoi chat
 
-test: train
-	@$(BIN)/ruff check bot tests bench
+test: train test-tools
+	@$(BIN)/ruff check bot voice tests bench
 	@$(BIN)/pytest
 
 lint: setup
-	@$(BIN)/ruff check bot tests bench
+	@$(BIN)/ruff check bot voice tests bench
 
 bench: train
 	@$(BIN)/python bench/nlu_eval.py

@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_kb_show)
     p = kb.add_parser("export-nlu", help="regenerate nlu/procedures_generated.yml")
     p.set_defaults(func=_kb_export)
+
+    from voice.cli import add_parser as add_voice_parser
+
+    add_voice_parser(sub)
     return parser
 
 

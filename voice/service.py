@@ -65,3 +65,12 @@ def build_voice_service(settings: Settings | None = None) -> VoiceService:
 def voice_service() -> VoiceService:
     """One per process: the speech model is loaded once and shared by every channel."""
     return build_voice_service()
+
+
+def optional_voice_service() -> VoiceService | None:
+    """For channels: voice when it can be set up, None (text only, one log line) when not."""
+    try:
+        return voice_service()
+    except Exception as exc:  # a broken voice setup must never take a text channel down
+        logger.error("Voice is off: %s: %s", type(exc).__name__, exc)
+        return None

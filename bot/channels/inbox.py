@@ -20,6 +20,7 @@ from bot.channels.ordering import KeyedLocks
 from bot.channels.ratelimit import RateLimiter, Verdict
 from bot.channels.render import Outgoing, from_engine
 from bot.channels.seen import SeenMessages
+from voice.errors import VoiceError
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ class Incoming:
     # Set when the message cannot go to the engine (a sticker, a voice note before voice is on):
     # the sender gets this short notice instead, still deduplicated and rate-limited.
     notice: str | None = None
+    # A voice message: produces the text inside the sender's turn (after deduplication and the rate
+    # limit, in order with their typed messages). A VoiceError becomes its user_message.
+    transcribe: Callable[[], Awaitable[str]] | None = None
 
 
 class Collector(OutputChannel):
@@ -85,13 +89,23 @@ class Inbox:
             if incoming.notice is not None:
                 await send([Outgoing(incoming.notice)])
                 return Outcome.NOTICE
-            if len(incoming.text) > MAX_TEXT_CHARS:
+            text = incoming.text
+            heard: list[Outgoing] = []
+            if incoming.transcribe is not None:
+                try:
+                    text = await incoming.transcribe()
+                except VoiceError as exc:
+                    await send([Outgoing(exc.user_message)])
+                    return Outcome.NOTICE
+                # Show what was understood, so a wrong transcript is noticed before the answer is trusted.
+                heard = [Outgoing(notices.HEARD.format(text=text), custom={"transcript": text})]
+            if len(text) > MAX_TEXT_CHARS:
                 await send([Outgoing(notices.TOO_LONG)])
                 return Outcome.TOO_LONG
             collector = Collector(incoming.channel)
             try:
                 await self.engine(UserMessage(
-                    incoming.text, collector, incoming.sender_id, input_channel=incoming.channel,
+                    text, collector, incoming.sender_id, input_channel=incoming.channel,
                     message_id=incoming.message_id, metadata=incoming.metadata or None,
                 ))
             except Exception:
@@ -100,5 +114,5 @@ class Inbox:
                 await send([Outgoing(notices.ENGINE_ERROR)])
                 return Outcome.FAILED
             replies = [out for out in map(from_engine, collector.messages) if out is not None]
-            await send(replies)
+            await send(heard + replies)
             return Outcome.ANSWERED

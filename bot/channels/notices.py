@@ -8,3 +8,4 @@ VOICE_NOT_YET = ("Mình chưa nghe được tin nhắn thoại. Bạn gõ chữ 
                  "có dấu hay không dấu đều được.")
 NOT_TEXT = "Mình chỉ đọc được chữ. Bạn gõ câu hỏi giúp mình nhé. Ví dụ: làm giấy khai sinh cần gì?"
 PRIVATE_ONLY = "Để giữ kín thông tin của bạn, hãy nhắn riêng cho mình nhé."
+HEARD = "Bạn hỏi: «{text}»"

@@ -31,6 +31,7 @@ from bot.channels.telegram.keyboard import CallbackPayloads
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.updates import CHANNEL, UpdateRouter, chat_id_of
 from bot.settings import load_settings
+from voice.service import optional_voice_service
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ class TelegramInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         inbox = Inbox(on_new_message, self.seen)
-        UpdateRouter(inbox, self.sender, self.payloads).install(self.application)
+        UpdateRouter(inbox, self.sender, self.payloads, optional_voice_service()).install(self.application)
         runner = TelegramRunner(self.application, self.config)
         bp = Blueprint("telegram_webhook", __name__)
 

@@ -52,6 +52,20 @@ class TelegramSender:
                     retry_delay, attempts=self.attempts, base_delay=self.base_delay, what="Telegram sendMessage",
                 )
 
+    async def send_voice(self, chat_id: int, ogg_opus: bytes) -> None:
+        await with_retries(
+            lambda: self.bot.send_voice(chat_id, ogg_opus, filename="cau-noi.ogg"),
+            retry_delay, attempts=self.attempts, base_delay=self.base_delay, what="Telegram sendVoice",
+        )
+
+    async def download(self, file_id: str) -> bytes:
+        async def fetch() -> bytes:
+            file = await self.bot.get_file(file_id)
+            return bytes(await file.download_as_bytearray())
+
+        return await with_retries(fetch, retry_delay, attempts=self.attempts, base_delay=self.base_delay,
+                                  what="Telegram file download")
+
     async def typing(self, chat_id: int) -> None:
         try:
             await self.bot.send_chat_action(chat_id, "typing")

@@ -10,12 +10,17 @@ import asyncio
 import logging
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels import notices
 from bot.channels.inbox import Inbox, Incoming
+from bot.channels.render import Outgoing
 from bot.channels.telegram.keyboard import CallbackPayloads
 from bot.channels.telegram.sender import TelegramSender
+from voice.encode import Format
+from voice.errors import AudioTooLarge
+from voice.service import VoiceService
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +38,12 @@ def chat_id_of(sender: str) -> int:
 
 
 class UpdateRouter:
-    def __init__(self, inbox: Inbox, sender: TelegramSender, payloads: CallbackPayloads) -> None:
+    def __init__(self, inbox: Inbox, sender: TelegramSender, payloads: CallbackPayloads,
+                 voice: VoiceService | None = None) -> None:
         self.inbox = inbox
         self.sender = sender
         self.payloads = payloads
+        self.voice = voice
 
     def install(self, application: Application) -> None:
         private = filters.ChatType.PRIVATE
@@ -74,7 +81,35 @@ class UpdateRouter:
             await self._deliver(update, payload)
 
     async def on_voice(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._deliver(update, "", notice=notices.VOICE_NOT_YET)
+        chat, message = update.effective_chat, update.effective_message
+        media = message.voice or message.audio if message else None
+        if self.voice is None or chat is None or media is None:
+            await self._deliver(update, "", notice=notices.VOICE_NOT_YET)
+            return
+        voice = self.voice
+
+        async def transcribe() -> str:
+            if media.file_size and media.file_size > voice.pipeline.limits.max_bytes:
+                raise AudioTooLarge(f"{media.file_size} bytes")
+            try:
+                data = await self.sender.download(media.file_id)
+            except BadRequest as exc:  # "file is too big" (over Telegram's 20 MB download limit)
+                raise AudioTooLarge(str(exc)) from exc
+            return (await voice.understand(data)).transcript.text
+
+        typing = asyncio.create_task(self.sender.typing(chat.id))
+
+        async def send(replies: list[Outgoing]) -> None:
+            await self.sender.send(chat.id, replies, after=typing)
+            # They spoke: answer aloud too (everything but the echo of what was heard).
+            said = "\n".join(r.text for r in replies if "transcript" not in r.custom)
+            spoken = await voice.speak(said, Format.OGG_OPUS) if said else None
+            if spoken is not None:
+                await self.sender.send_voice(chat.id, spoken.audio)
+
+        incoming = Incoming(CHANNEL, sender_id(chat.id), str(update.update_id), "", metadata={"input": "voice"},
+                            transcribe=transcribe)
+        await self.inbox.handle(incoming, send)
 
     async def on_other(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._deliver(update, "", notice=notices.NOT_TEXT)

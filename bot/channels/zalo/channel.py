@@ -26,6 +26,7 @@ from sanic.request import Request
 
 from bot.channels import notices
 from bot.channels.config import ZaloConfig, zalo_config
+from bot.channels.download import fetch_limited
 from bot.channels.inbox import Inbox, Incoming
 from bot.channels.render import from_engine
 from bot.channels.seen import SeenMessages
@@ -48,6 +49,7 @@ from bot.channels.zalo.events import (
 from bot.channels.zalo.sender import ZaloSender, anonymous
 from bot.channels.zalo.tokens import TokenStore, TokenStoreError
 from bot.settings import load_settings
+from voice.service import VoiceService, optional_voice_service
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,9 @@ class Rejected(Exception):
 class EventRouter:
     """Which events reach the engine, and as what. None: acknowledged, nothing to answer."""
 
+    def __init__(self, voice: VoiceService | None = None) -> None:
+        self.voice_service = voice
+
     async def incoming(self, event: ZaloEvent) -> Incoming | None:
         if isinstance(event, TextMessage):
             # A tapped button arrives here too, its payload ("/ask_fee{...}") as the text.
@@ -103,8 +108,17 @@ class EventRouter:
         return None  # unfollow, the OA's own echoes (oa_send_*), receipts, events we do not know
 
     async def voice(self, event: MessageEvent, url: str) -> Incoming:
-        """Voice messages. The one place the voice pipeline plugs in: transcribe `url`, pass the text on."""
-        return self._notice(event, notices.VOICE_NOT_YET)
+        """Voice messages: fetched from Zalo's CDN and transcribed inside the sender's turn."""
+        voice = self.voice_service
+        if voice is None:
+            return self._notice(event, notices.VOICE_NOT_YET)
+
+        async def transcribe() -> str:
+            data = await fetch_limited(url, voice.pipeline.limits.max_bytes)
+            return (await voice.understand(data)).transcript.text
+
+        return Incoming(CHANNEL, sender_id(event.user_id), event.msg_id, "",
+                        {"zalo_event": event.event_name, "input": "voice"}, transcribe=transcribe)
 
     @staticmethod
     def _message(event: MessageEvent, text: str) -> Incoming:
@@ -142,7 +156,7 @@ class ZaloInput(InputChannel):
         self.client = ZaloClient(config.app_id, config.app_secret, token_store=self.store,
                                  openapi_url=config.openapi_url, oauth_url=config.oauth_url)
         self.sender = ZaloSender(self.client, auth_problem_reported=not self._seed_tokens())
-        self.router = EventRouter()
+        self.router = EventRouter(optional_voice_service())
         self.tasks: set[asyncio.Task] = set()  # references, or the loop may collect a running answer
         self.stopping = False
 
