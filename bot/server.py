@@ -55,6 +55,7 @@ def write_endpoints(root: Path, data_dir: Path, options: RunOptions) -> Path:
 CHANNEL_CLASSES = {
     "telegram": "bot.channels.telegram.channel.TelegramInput",
     "zalo": "bot.channels.zalo.channel.ZaloInput",
+    "kiosk": "bot.channels.kiosk.channel.KioskInput",
 }
 
 
@@ -67,6 +68,9 @@ def enabled_channels(settings: Settings) -> list[str]:
         enabled.append("telegram")
     if zalo_config(settings).enabled:
         enabled.append("zalo")
+    # The kiosk page needs no credentials: on unless switched off (CAUNOI_KIOSK=0).
+    if os.environ.get("CAUNOI_KIOSK", "1") != "0":
+        enabled.append("kiosk")
     return enabled
 
 
@@ -179,9 +183,9 @@ def run(root: Path, options: RunOptions) -> int:
         if wait_for_port(options.host, options.port, 120, rasa):
             print(f"Cầu Nối is ready: http://{options.host}:{options.port}/webhooks/rest/webhook",
                   flush=True)
-            print("Channels: " + ", ".join(["rest", *channels]) + (
-                "" if channels else "  (set TELEGRAM_BOT_TOKEN or ZALO_APP_ID + ZALO_OA_SECRET_KEY for more)"),
-                flush=True)
+            print("Channels: " + ", ".join(["rest", *channels]), flush=True)
+            if "kiosk" in channels:
+                print(f"Kiosk page: http://{options.host}:{options.port}/webhooks/kiosk/", flush=True)
         while not stopping and all(p.poll() is None for p in children):
             time.sleep(0.2)
     finally:

@@ -11,7 +11,8 @@ from bot.settings import load_settings
 def settings(monkeypatch):
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_MODE", "TELEGRAM_WEBHOOK_URL",
                  "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_FILE_BASE_URL", "ZALO_APP_ID", "ZALO_OA_SECRET_KEY",
-                 "ZALO_APP_SECRET", "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "ZALO_OPENAPI_URL", "ZALO_OAUTH_URL"):
+                 "ZALO_APP_SECRET", "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "ZALO_OPENAPI_URL", "ZALO_OAUTH_URL",
+                 "CAUNOI_KIOSK"):
         monkeypatch.delenv(name, raising=False)
     return load_settings()
 
@@ -23,7 +24,7 @@ def with_sections(settings, **sections):
 def test_no_tokens_means_rest_only(settings):
     assert not telegram_config(settings).enabled
     assert not zalo_config(settings).enabled
-    assert enabled_channels(settings) == []
+    assert enabled_channels(settings) == ["kiosk"]  # the kiosk page needs no credentials
 
 
 def test_telegram_from_config_and_environment_wins(settings, monkeypatch):
@@ -52,6 +53,8 @@ def test_zalo_needs_app_id_and_secret_key(settings, monkeypatch):
     monkeypatch.setenv("ZALO_OA_SECRET_KEY", "k")
     config = zalo_config(settings)
     assert config.enabled and config.openapi_url == "https://openapi.zalo.me"
+    assert enabled_channels(settings) == ["zalo", "kiosk"]
+    monkeypatch.setenv("CAUNOI_KIOSK", "0")
     assert enabled_channels(settings) == ["zalo"]
 
 

@@ -82,11 +82,15 @@ class VoicePipeline:
             raise NothingHeard(f"{transcript.engine} heard nothing in {audio.duration_s:.1f} s")
         return Understood(transcript, audio.duration_s, timings)
 
-    def speak(self, text: str, fmt: Format) -> Spoken:
+    def speak(self, texts: str | Sequence[str], fmt: Format) -> Spoken:
+        """One audio for a reply of one or more messages. Each message is spoken on its own, exactly as
+        written, so pre-rendered answers come from the cache; MP3 frames simply concatenate."""
         timings = Timings()
+        parts = [texts] if isinstance(texts, str) else [t for t in texts if t.strip()]
         with self.busy:
             with timings.stage("tts"):
-                speech = self.speaker.speak(text)
+                speeches = [self.speaker.speak(text) for text in parts]
             with timings.stage("encode"):
-                audio = encode(speech.mp3, fmt)
-        return Spoken(audio, fmt, speech.source, timings)
+                audio = encode(b"".join(s.mp3 for s in speeches), fmt)
+        sources = sorted({s.source for s in speeches})
+        return Spoken(audio, fmt, "+".join(sources), timings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.context import knowledge_base
@@ -40,10 +41,12 @@ class VoiceService:
         logger.info("voice in: %.1f s of audio, %s", understood.duration_s, stages)
         return understood
 
-    async def speak(self, text: str, fmt: Format) -> Spoken | None:
+    async def speak(self, texts: str | Sequence[str], fmt: Format) -> Spoken | None:
         """None when no voice is available right now: the answer still goes out as text."""
+        if not texts:
+            return None
         try:
-            spoken = await asyncio.to_thread(self.pipeline.speak, text, fmt)
+            spoken = await asyncio.to_thread(self.pipeline.speak, texts, fmt)
         except VoiceError as exc:
             logger.warning("answer not spoken (%s): %s", exc.stage, exc)
             return None

@@ -38,6 +38,7 @@ MESSAGE_PATH = "/v3.0/oa/message/cs"
 REFRESH_PATH = "/v4/oa/access_token"
 
 MAX_TEXT = 2000
+CDN_PATH = "/cdn/"
 MAX_BUTTONS = 5
 MAX_BUTTON_TITLE = 100
 MAX_BUTTON_PAYLOAD = 1000
@@ -113,11 +114,27 @@ class ZaloAPI(StandInServer):
     def texts(self, user_id: str) -> list[str]:
         return [m["text"] for m in self.sent_messages(user_id)]
 
+    def add_file(self, data: bytes, name: str = "file.bin") -> str:
+        """A file on "Zalo's CDN" (a plain HTTP GET, as for a voice message's attachment url)."""
+        with self._state:
+            self._files = getattr(self, "_files", {})
+            key = f"{len(self._files) + 1:04d}-{name}"
+            self._files[key] = data
+        return f"{self.url}{CDN_PATH}{key}"
+
     # -- server ---------------------------------------------------------------------------------------
 
     def routes(self, app: web.Application) -> None:
         app.router.add_post(MESSAGE_PATH, self._message)
         app.router.add_post(REFRESH_PATH, self._access_token)
+        app.router.add_get(CDN_PATH + "{key}", self._cdn)
+
+    async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        with self._state:
+            data = getattr(self, "_files", {}).get(request.match_info["key"])
+        if data is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=data, content_type="application/octet-stream")
 
     async def _intercept(self, request: web.Request) -> tuple[RecordedRequest, web.StreamResponse | None]:
         body = await request.read()

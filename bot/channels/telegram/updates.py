@@ -102,8 +102,8 @@ class UpdateRouter:
         async def send(replies: list[Outgoing]) -> None:
             await self.sender.send(chat.id, replies, after=typing)
             # They spoke: answer aloud too (everything but the echo of what was heard).
-            said = "\n".join(r.text for r in replies if "transcript" not in r.custom)
-            spoken = await voice.speak(said, Format.OGG_OPUS) if said else None
+            said = [r.text for r in replies if "transcript" not in r.custom]
+            spoken = await voice.speak(said, Format.OGG_OPUS)
             if spoken is not None:
                 await self.sender.send_voice(chat.id, spoken.audio)
 

@@ -1,0 +1,457 @@
+"""The kiosk channel: one page and its small JSON API, served by the Rasa server under /webhooks/kiosk/.
+
+    GET  /                 the page, with the top procedures and the asset versions filled in
+    GET  /static/<file>    kiosk.js, kiosk.css (nothing else)
+    POST /text             {"sender", "message"}            → {"replies", "audio_url"}
+    POST /voice            multipart: sender, audio         → {"replies", "audio_url", "transcript"}
+    GET  /audio/<id>.mp3   the spoken answer
+
+Every message takes the shared Inbox path (in order per sender, rate-limited), so a typed and a spoken
+question are handled alike. The page's sender id is a random UUID kept per browser tab; anything else is
+refused, so nobody continues another person's conversation by choosing a simple id.
+
+Answers are spoken in the background as soon as they are known: the text shows at once and the page's
+<audio> request waits for the voice. A voice problem (unreadable recording, nothing heard, no speech
+model) is an ordinary 200 reply whose text is the problem's `user_message`, so the page shows it and
+reads it aloud like any answer. 4xx (JSON `{"error": <short Vietnamese sentence>}`) is for requests the
+page would not send (bad sender, empty or oversized body) and for "too many, wait": never a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+import secrets
+import time
+import uuid
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels import notices
+from bot.channels.inbox import MAX_TEXT_CHARS, Inbox, Incoming, Outcome
+from bot.channels.render import Outgoing
+from bot.channels.seen import SeenMessages
+from bot.context import knowledge_base
+from bot.dialogue.reply import payload
+from bot.settings import load_settings
+from voice.decode import Limits
+from voice.encode import Format
+from voice.errors import AudioTooLarge, VoiceError
+from voice.service import VoiceService, voice_service
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "kiosk"
+PREFIX = f"{CHANNEL}:"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+ASSETS = {"kiosk.js": "text/javascript; charset=utf-8", "kiosk.css": "text/css; charset=utf-8"}
+# crypto.getRandomValues-made UUID v4, as the page makes it (randomUUID needs https, kiosks use http).
+SENDER_FORM = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+CLIP_FORM = re.compile(r"([A-Za-z0-9_-]{22})\.mp3")  # secrets.token_urlsafe(16)
+MAX_JSON_BYTES = 32 * 1024  # a 2,000-character question, \u-escaped, with room to spare
+MAX_AUDIO_BYTES = Limits().max_bytes  # what the decoder accepts: refuse bigger before reading it
+MULTIPART_SLACK = 64 * 1024
+MAX_VOICE_JOBS = 3  # recordings waiting for the one speech model; more would wait too long on 2 cores
+AUDIO_WAIT_SECONDS = 60.0
+TOPIC_ON_TAP = "ask_documents"  # a tapped procedure picture answers "what papers do I bring?"
+
+# What the page shows (and reads) for a refused request: short, plain, with what to do next.
+BAD_REQUEST = "Trang bị lỗi. Bạn tải lại trang rồi hỏi lại nhé."
+OLD_PAGE = "Trang đã cũ. Bạn tải lại trang rồi hỏi lại nhé."
+EMPTY = "Bạn chưa gõ câu hỏi."
+NO_AUDIO = "Chưa có tiếng nói. Bạn giữ nút rồi nói nhé."
+BUSY = "Máy đang bận. Bạn chờ một chút rồi hỏi lại nhé."
+NOT_FOUND = "Không tìm thấy. Bạn tải lại trang nhé."
+NO_CLIP = "Không còn tiếng đọc này. Bạn hỏi lại nhé."
+NO_VOICE = "Chưa đọc được câu trả lời. Bạn xem chữ trên màn hình nhé."
+
+NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "microphone=(self), camera=(), geolocation=()",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+}
+_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
+def sender_id(sender: Any) -> str | None:
+    """`kiosk:<uuid>` for a well-formed page id, else None."""
+    if not isinstance(sender, str):
+        return None
+    sender = sender.strip().lower()
+    return PREFIX + sender if SENDER_FORM.fullmatch(sender) else None
+
+
+def error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status, headers=NO_STORE, dumps=_dumps)
+
+
+def message_json(out: Outgoing) -> dict[str, Any]:
+    """One reply in the reply contract's shape, as the REST channel would give it."""
+    return {"text": out.text, "buttons": [{"title": b.title, "payload": b.payload} for b in out.buttons],
+            "custom": out.custom}
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    version: str
+
+
+class Assets:
+    """The page's files, read again when they change on disk (an update needs no restart)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._cache: dict[str, tuple[int, Asset]] = {}
+
+    def get(self, name: str) -> Asset:
+        path = self.directory / name
+        mtime = path.stat().st_mtime_ns
+        cached = self._cache.get(name)
+        if cached is None or cached[0] != mtime:
+            body = path.read_bytes()
+            cached = self._cache[name] = (mtime, Asset(body, hashlib.sha256(body).hexdigest()[:12]))
+        return cached[1]
+
+
+@dataclass(eq=False)
+class Clip:
+    sender: str
+    text: str
+    created: float
+    mp3: asyncio.Future | None = None  # set while queued or made; None: made only when asked for
+    waiting: int = 0  # page requests waiting for it
+
+
+class SpokenAnswers:
+    """Spoken answers by unguessable id, made one at a time (the voice pipeline speaks one at a time anyway).
+
+    Speaking starts as soon as the answer is known, so the page's <audio> request usually finds it ready.
+    Only each page's newest answer is worth making ahead: when a person taps on before the last answer was
+    spoken, that one leaves the queue and is made only if they ask to hear it. Bounded and short-lived: a
+    kiosk replays the last few answers, not yesterday's.
+    """
+
+    def __init__(self, speak: Callable[[str], Awaitable[bytes | None]], max_items: int = 32,
+                 keep_seconds: float = 900.0) -> None:
+        self._speak = speak
+        self.max_items = max_items
+        self.keep_seconds = keep_seconds
+        self._items: OrderedDict[str, Clip] = OrderedDict()
+        self._queue: deque[Clip] = deque()
+        self._worker: asyncio.Task | None = None
+
+    def add(self, sender: str, text: str) -> str:
+        for old in [c for c in self._queue if c.sender == sender and not c.waiting]:
+            self._queue.remove(old)
+            old.mp3 = None
+        clip_id = secrets.token_urlsafe(16)
+        clip = self._items[clip_id] = Clip(sender, text, time.monotonic())
+        while len(self._items) > self.max_items:
+            self._items.popitem(last=False)
+        self._enqueue(clip)
+        return clip_id
+
+    def _enqueue(self, clip: Clip) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        clip.mp3 = future = loop.create_future()
+        self._queue.append(clip)
+        if self._worker is None or self._worker.done():
+            self._worker = loop.create_task(self._work())
+        return future
+
+    async def _work(self) -> None:
+        while self._queue:
+            clip = self._queue.popleft()
+            future = clip.mp3
+            try:
+                mp3 = await self._speak(clip.text)
+            except Exception:  # never leave a page waiting on a dead worker
+                logger.exception("Kiosk: answer not spoken")
+                mp3 = None
+            if future is not None and not future.done():
+                future.set_result(mp3)
+
+    async def audio(self, clip_id: str, timeout: float) -> bytes | None:
+        """The MP3, or None when it could not be spoken. KeyError: unknown or expired id."""
+        clip = self._items[clip_id]
+        if time.monotonic() - clip.created > self.keep_seconds:
+            del self._items[clip_id]
+            raise KeyError(clip_id)
+        future = clip.mp3 if clip.mp3 is not None else self._enqueue(clip)
+        clip.waiting += 1
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except asyncio.TimeoutError:
+            return None
+        finally:
+            clip.waiting -= 1
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(first, last) of a single `bytes=` range; None means send everything (allowed by HTTP)."""
+    match = re.fullmatch(r"bytes=(\d*)-(\d*)", (header or "").strip())
+    if not match or size == 0 or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":
+        start, end = max(0, size - int(last)), size - 1
+    else:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    return (start, end) if start <= end else None
+
+
+def page_config(voice_on: bool) -> dict[str, Any]:
+    """What the page needs from the server: the procedures to show as pictures, and whether to offer voice."""
+    settings, kb = load_settings(), knowledge_base()
+    ids = [pid for pid in settings.top_procedures if kb.get(pid)] or kb.ids[:6]
+    procedures = []
+    for pid in ids:
+        p = kb.procedures[pid]
+        procedures.append({"id": pid, "title": p.short_name[:1].upper() + p.short_name[1:], "name": p.name,
+                           "payload": payload(TOPIC_ON_TAP, pid)})
+    return {"procedures": procedures, "voice": voice_on, "maxSeconds": int(Limits().max_seconds) - 5}
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside <script type="application/json">: no `</script>` can end it early."""
+    return _dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class KioskInput(InputChannel):
+    def __init__(self, data_dir: Path, voice: Callable[[], VoiceService] = voice_service) -> None:
+        self.seen = SeenMessages(Path(data_dir) / "channels.db")
+        self.assets = Assets(STATIC_DIR)
+        self.spoken = SpokenAnswers(self._spoken_mp3)
+        self._voice_factory = voice
+        self._voice_task: asyncio.Task | None = None
+        self._voice_jobs = 0
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        return cls(load_settings().data_dir)
+
+    # -- voice ------------------------------------------------------------------------------------------
+
+    def _build_voice(self) -> VoiceService | None:
+        try:
+            return self._voice_factory()
+        except Exception as exc:  # a broken voice setup must never take the page down
+            logger.error("Kiosk: voice is off (%s: %s); the page works with text and pictures.",
+                         type(exc).__name__, exc)
+            return None
+
+    def _voice_setup(self) -> asyncio.Task:
+        # Built once, off the event loop (it imports the speech engines); a restart retries a failure.
+        if self._voice_task is None:
+            self._voice_task = asyncio.get_running_loop().create_task(asyncio.to_thread(self._build_voice))
+        return self._voice_task
+
+    async def voice(self) -> VoiceService | None:
+        return await asyncio.shield(self._voice_setup())
+
+    async def _spoken_mp3(self, text: str) -> bytes | None:
+        service = await self.voice()
+        spoken = await service.speak(text, Format.MP3) if service is not None else None
+        return spoken.audio if spoken is not None else None
+
+    async def speak_later(self, sender: str, text: str) -> str | None:
+        """The id of the answer's speech, made in the background; None when there is no voice."""
+        if not text or await self.voice() is None:
+            return None
+        return self.spoken.add(sender, text)
+
+    def transcriber(self, service: VoiceService, data: bytes) -> Callable[[], Awaitable[str]]:
+        async def transcribe() -> str:
+            try:
+                return (await service.understand(data)).transcript.text
+            except VoiceError:
+                raise
+            except Exception as exc:  # a bug in an engine still gets the person a plain answer
+                logger.exception("Kiosk: voice message failed")
+                raise VoiceError(f"{type(exc).__name__}: {exc}") from exc
+
+        return transcribe
+
+    # -- answers ----------------------------------------------------------------------------------------
+
+    async def answer(self, inbox: Inbox, incoming: Incoming, spoken_input: bool) -> HTTPResponse:
+        sent: list[Outgoing] = []
+
+        async def collect(replies: list[Outgoing]) -> None:
+            sent.extend(replies)
+
+        try:
+            outcome = await inbox.handle(incoming, collect)
+        except Exception:
+            logger.exception("Kiosk: message not handled")
+            return error(503, notices.ENGINE_ERROR)
+        if outcome is Outcome.LIMITED and not sent:
+            return error(429, notices.SLOW_DOWN)  # told once in a reply already; the page shows it again
+        # The Inbox echoes what it heard (custom.transcript); the page shows that as the person's own words.
+        heard = next((str(o.custom["transcript"]) for o in sent if "transcript" in o.custom), None)
+        replies = [o for o in sent if "transcript" not in o.custom]
+        clip = await self.speak_later(incoming.sender_id, "\n".join(o.text for o in replies if o.text))
+        body: dict[str, Any] = {
+            "replies": [message_json(o) for o in replies],
+            # Relative to the page: right behind a reverse proxy that moves /webhooks/kiosk/ too.
+            "audio_url": f"audio/{clip}.mp3" if clip else None,
+        }
+        if spoken_input:
+            body["transcript"] = heard
+        return response.json(body, headers=NO_STORE, dumps=_dumps)
+
+    async def on_text(self, request: Request, inbox: Inbox) -> HTTPResponse:
+        raw = request.body or b""
+        if len(raw) > MAX_JSON_BYTES:
+            return error(413, notices.TOO_LONG)
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return error(400, BAD_REQUEST)
+        if not isinstance(data, dict):
+            return error(400, BAD_REQUEST)
+        sender = sender_id(data.get("sender"))
+        if sender is None:
+            return error(400, OLD_PAGE)
+        message = data.get("message")
+        if message is not None and not isinstance(message, str):
+            return error(400, BAD_REQUEST)
+        message = (message or "").strip()
+        if not message:
+            return error(400, EMPTY)
+        if len(message) > MAX_TEXT_CHARS:
+            return error(413, notices.TOO_LONG)
+        incoming = Incoming(CHANNEL, sender, uuid.uuid4().hex, message, {"input": "text"})
+        return await self.answer(inbox, incoming, spoken_input=False)
+
+    async def on_voice(self, request: Request, inbox: Inbox) -> HTTPResponse:
+        if len(request.body or b"") > MAX_AUDIO_BYTES + MULTIPART_SLACK:
+            return error(413, AudioTooLarge.user_message)
+        try:
+            form, files = request.form or {}, request.files or {}
+        except Exception:  # a broken multipart body
+            return error(400, BAD_REQUEST)
+        sender = sender_id(form.get("sender"))
+        if sender is None:
+            return error(400, OLD_PAGE)
+        upload = files.get("audio")
+        data = upload.body if upload is not None else b""
+        if not data:
+            return error(400, NO_AUDIO)
+        if len(data) > MAX_AUDIO_BYTES:
+            return error(413, AudioTooLarge.user_message)
+        if self._voice_jobs >= MAX_VOICE_JOBS:
+            return error(503, BUSY)
+        self._voice_jobs += 1
+        try:
+            service = await self.voice()
+            if service is None:
+                incoming = Incoming(CHANNEL, sender, uuid.uuid4().hex, "", {"input": "voice"},
+                                    notice=notices.VOICE_NOT_YET)
+            else:
+                incoming = Incoming(CHANNEL, sender, uuid.uuid4().hex, "", {"input": "voice"},
+                                    transcribe=self.transcriber(service, data))
+            return await self.answer(inbox, incoming, spoken_input=True)
+        finally:
+            self._voice_jobs -= 1
+
+    # -- page ---------------------------------------------------------------------------------------------
+
+    async def on_page(self, request: Request) -> HTTPResponse:
+        if not request.path.endswith("/"):  # the page's links are relative to the folder
+            return response.redirect(f"{CHANNEL}/")
+        try:
+            template = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+            config = page_config(await self.voice() is not None)
+        except Exception:
+            logger.exception("Kiosk: page not built")
+            return error(503, notices.ENGINE_ERROR)
+        html = (template.replace("__CONFIG__", script_json(config))
+                .replace("__JS_VERSION__", self.assets.get("kiosk.js").version)
+                .replace("__CSS_VERSION__", self.assets.get("kiosk.css").version))
+        return response.html(html, headers=PAGE_HEADERS)
+
+    def on_static(self, request: Request, name: str) -> HTTPResponse:
+        if name not in ASSETS:
+            return error(404, NOT_FOUND)
+        asset = self.assets.get(name)
+        etag = f'"{asset.version}"'
+        # The page asks for ?v=<version>: that URL never changes content, so it can be kept for good.
+        cache = "public, max-age=31536000, immutable" if request.args.get("v") == asset.version else "no-cache"
+        headers = {"ETag": etag, "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+        if request.headers.get("if-none-match") == etag:
+            return response.empty(status=304, headers=headers)
+        return response.raw(asset.body, content_type=ASSETS[name], headers=headers)
+
+    async def on_audio(self, request: Request, clip: str) -> HTTPResponse:
+        match = CLIP_FORM.fullmatch(clip)
+        if match is None:
+            return error(404, NO_CLIP)
+        try:
+            mp3 = await self.spoken.audio(match.group(1), AUDIO_WAIT_SECONDS)
+        except KeyError:
+            return error(404, NO_CLIP)
+        if mp3 is None:
+            return error(503, NO_VOICE)
+        headers = {"Cache-Control": "private, max-age=900", "Accept-Ranges": "bytes",
+                   "X-Content-Type-Options": "nosniff"}
+        part = byte_range(request.headers.get("range"), len(mp3))
+        if part is None:
+            return response.raw(mp3, content_type=Format.MP3.mime, headers=headers)
+        start, end = part
+        headers["Content-Range"] = f"bytes {start}-{end}/{len(mp3)}"
+        return response.raw(mp3[start:end + 1], status=206, content_type=Format.MP3.mime, headers=headers)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        inbox = Inbox(on_new_message, self.seen)
+        bp = Blueprint("kiosk_webhook", __name__)
+
+        @bp.listener("after_server_start")
+        async def warm_up(_app: Any, _loop: Any) -> None:
+            self._voice_setup()  # in the background: the first spoken answer need not wait for imports
+
+        @bp.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            return await self.on_page(request)
+
+        @bp.route("/static/<name>", methods=["GET"])
+        async def static(request: Request, name: str) -> HTTPResponse:
+            return self.on_static(request, name)
+
+        @bp.route("/text", methods=["POST"])
+        async def text(request: Request) -> HTTPResponse:
+            return await self.on_text(request, inbox)
+
+        @bp.route("/voice", methods=["POST"])
+        async def voice(request: Request) -> HTTPResponse:
+            return await self.on_voice(request, inbox)
+
+        @bp.route("/audio/<clip>", methods=["GET"])
+        async def audio(request: Request, clip: str) -> HTTPResponse:
+            return await self.on_audio(request, clip)
+
+        return bp
