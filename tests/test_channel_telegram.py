@@ -15,6 +15,7 @@ from bot.channels import notices
 from bot.context import knowledge_base
 from tests.conftest import RunningAssistant, start_assistant
 from tests.standins.telegram_bot_api import TelegramBotAPI
+from voice.errors import AudioUnreadable
 
 TOKEN = "123456:TEST-telegram-token"
 _chat_ids = itertools.count(1000)
@@ -137,10 +138,10 @@ def test_a_flood_is_limited_with_one_notice(api):
     assert len([t for t in texts if t != notices.SLOW_DOWN]) <= 10
 
 
-def test_voice_notes_stickers_and_groups_get_a_short_reply(api):
+def test_unplayable_voice_notes_stickers_and_groups_get_a_short_reply(api):
     chat = next(_chat_ids)
-    api.push_voice(chat, b"OggS" + b"\x00" * 100)
-    assert api.wait_for_texts(chat, 1, 30) == [notices.VOICE_NOT_YET]
+    api.push_voice(chat, b"OggS" + b"\x00" * 100)  # a voice note nobody could play
+    assert api.wait_for_texts(chat, 1, 30) == [AudioUnreadable.user_message]
     api.push_sticker(chat)
     assert api.wait_for_texts(chat, 2, 30)[1] == notices.NOT_TEXT
     group = -next(_chat_ids)
