@@ -25,7 +25,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.config import TelegramConfig, telegram_config
 from bot.channels.inbox import Inbox
-from bot.channels.render import from_engine
+from bot.channels.proactive import ProactiveOutput
 from bot.channels.seen import SeenMessages
 from bot.channels.telegram.keyboard import CallbackPayloads
 from bot.channels.telegram.sender import TelegramSender
@@ -119,22 +119,6 @@ class TelegramRunner:
             await app.shutdown()
 
 
-class TelegramOutput(OutputChannel):
-    """For messages the engine sends on its own (reminders, status notices)."""
-
-    def __init__(self, sender: TelegramSender) -> None:
-        self.sender = sender
-
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        outgoing = from_engine(message)
-        if outgoing is not None:
-            await self.sender.send(chat_id_of(recipient_id), [outgoing])
-
-
 class TelegramInput(InputChannel):
     def __init__(self, config: TelegramConfig, data_dir: Any) -> None:
         self.config = config
@@ -157,7 +141,7 @@ class TelegramInput(InputChannel):
         return cls(config, settings.data_dir)
 
     def get_output_channel(self) -> OutputChannel:
-        return TelegramOutput(self.sender)
+        return ProactiveOutput(CHANNEL, lambda to, replies: self.sender.send(chat_id_of(to), replies))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         inbox = Inbox(on_new_message, self.seen)

@@ -28,7 +28,7 @@ from bot.channels import notices
 from bot.channels.config import ZaloConfig, zalo_config
 from bot.channels.download import fetch_limited
 from bot.channels.inbox import Inbox, Incoming
-from bot.channels.render import from_engine
+from bot.channels.proactive import ProactiveOutput
 from bot.channels.seen import SeenMessages
 from bot.channels.zalo import signature
 from bot.channels.zalo.client import ZaloClient
@@ -130,22 +130,6 @@ class EventRouter:
                         notice=notice)
 
 
-class ZaloOutput(OutputChannel):
-    """For messages the engine sends on its own (reminders, status notices)."""
-
-    def __init__(self, sender: ZaloSender) -> None:
-        self.sender = sender
-
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        outgoing = from_engine(message)
-        if outgoing is not None:
-            await self.sender.send(user_id_of(recipient_id), [outgoing])
-
-
 class ZaloInput(InputChannel):
     def __init__(self, config: ZaloConfig, data_dir: Path, clock: Callable[[], float] = time.time) -> None:
         self.config = config
@@ -174,7 +158,7 @@ class ZaloInput(InputChannel):
         return cls(config, settings.data_dir)
 
     def get_output_channel(self) -> OutputChannel:
-        return ZaloOutput(self.sender)
+        return ProactiveOutput(CHANNEL, lambda to, replies: self.sender.send(user_id_of(to), replies))
 
     def _seed_tokens(self) -> bool:
         """Seed the token store from the environment; False (after one clear ERROR) when there are no tokens."""
