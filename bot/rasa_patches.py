@@ -149,13 +149,12 @@ def cache_domain_emptiness() -> None:
     from rasa.shared.core.domain import Domain
 
     original = Domain.is_empty
-    answers: dict[int, tuple[Domain, bool]] = {}
 
     def is_empty(self: Domain) -> bool:
-        known = answers.get(id(self))
-        if known is None or known[0] is not self:
-            known = answers[id(self)] = (self, original(self))
-        return known[1]
+        known = self.__dict__.get("_caunoi_is_empty")
+        if known is None:
+            known = self.__dict__["_caunoi_is_empty"] = original(self)
+        return known
 
     Domain.is_empty = is_empty
 

@@ -7,22 +7,19 @@ engine failed, so a redelivery can still be answered.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
+
+from bot.channels.channel_db import open_channel_db
 
 KEEP_SECONDS = 7 * 24 * 3600  # far longer than any platform retries a delivery
 
 
 class SeenMessages:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS seen_messages (channel TEXT NOT NULL, message_id TEXT NOT NULL,"
+        self._db = open_channel_db(
+            path, "CREATE TABLE IF NOT EXISTS seen_messages (channel TEXT NOT NULL, message_id TEXT NOT NULL,"
             " seen_at REAL NOT NULL, PRIMARY KEY (channel, message_id))"
         )
         self._lock = threading.Lock()

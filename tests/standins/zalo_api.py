@@ -75,6 +75,7 @@ class ZaloAPI(StandInServer):
         self._failures: dict[str, list[_Failure]] = {}
         self._observers: list[Callable[[RecordedRequest], None]] = []
         self._blocked: dict[str, tuple[int, str]] = {}
+        self._files: dict[str, bytes] = {}  # "Zalo's CDN": attachments people sent
         self.refresh_count = 0
 
     # -- test controls --------------------------------------------------------------------------------
@@ -117,7 +118,6 @@ class ZaloAPI(StandInServer):
     def add_file(self, data: bytes, name: str = "file.bin") -> str:
         """A file on "Zalo's CDN" (a plain HTTP GET, as for a voice message's attachment url)."""
         with self._state:
-            self._files = getattr(self, "_files", {})
             key = f"{len(self._files) + 1:04d}-{name}"
             self._files[key] = data
         return f"{self.url}{CDN_PATH}{key}"
@@ -131,7 +131,7 @@ class ZaloAPI(StandInServer):
 
     async def _cdn(self, request: web.Request) -> web.StreamResponse:
         with self._state:
-            data = getattr(self, "_files", {}).get(request.match_info["key"])
+            data = self._files.get(request.match_info["key"])
         if data is None:
             return web.Response(status=404, text="Not Found")
         return web.Response(body=data, content_type="application/octet-stream")

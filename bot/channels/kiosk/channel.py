@@ -46,7 +46,7 @@ from bot.settings import load_settings
 from voice.decode import Limits
 from voice.encode import Format
 from voice.errors import AudioTooLarge, VoiceError
-from voice.service import VoiceService, voice_service
+from voice.service import VoiceService, optional_voice_service
 
 logger = logging.getLogger(__name__)
 
@@ -125,11 +125,10 @@ def script_json(data: Any) -> str:
 
 
 class KioskInput(InputChannel):
-    def __init__(self, data_dir: Path, voice: Callable[[], VoiceService] = voice_service) -> None:
+    def __init__(self, data_dir: Path) -> None:
         self.seen = SeenMessages(Path(data_dir) / "channels.db")
         self.assets = Assets(STATIC_DIR)
         self.spoken = SpokenAnswers(self._spoken_mp3)
-        self._voice_factory = voice
         self._voice_task: asyncio.Task | None = None
         self._voice_jobs = 0
 
@@ -143,18 +142,10 @@ class KioskInput(InputChannel):
 
     # -- voice ------------------------------------------------------------------------------------------
 
-    def _build_voice(self) -> VoiceService | None:
-        try:
-            return self._voice_factory()
-        except Exception as exc:  # a broken voice setup must never take the page down
-            logger.error("Kiosk: voice is off (%s: %s); the page works with text and pictures.",
-                         type(exc).__name__, exc)
-            return None
-
     def _voice_setup(self) -> asyncio.Task:
         # Built once, off the event loop (it imports the speech engines); a restart retries a failure.
         if self._voice_task is None:
-            self._voice_task = asyncio.get_running_loop().create_task(asyncio.to_thread(self._build_voice))
+            self._voice_task = asyncio.get_running_loop().create_task(asyncio.to_thread(optional_voice_service))
         return self._voice_task
 
     async def voice(self) -> VoiceService | None:

@@ -9,12 +9,12 @@ a button still works after a restart).
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.channels.channel_db import open_channel_db
 from bot.channels.render import Button
 
 MAX_CALLBACK_BYTES = 64
@@ -23,10 +23,8 @@ KEY_PREFIX = "k:"
 
 class CallbackPayloads:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS callback_payloads (key TEXT PRIMARY KEY, payload TEXT NOT NULL)")
+        self._db = open_channel_db(
+            path, "CREATE TABLE IF NOT EXISTS callback_payloads (key TEXT PRIMARY KEY, payload TEXT NOT NULL)")
         self._lock = threading.Lock()
 
     def encode(self, payload: str) -> str:

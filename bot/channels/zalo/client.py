@@ -31,6 +31,8 @@ from typing import Any
 
 import httpx
 
+from bot.channels.retry import with_retries
+from bot.channels.text import utf16_len
 from bot.channels.zalo.tokens import Tokens, TokenStore
 
 log = logging.getLogger(__name__)
@@ -88,9 +90,8 @@ class ZaloUnavailableError(ZaloError):
     """Zalo could not be reached (network error, timeout or HTTP 5xx) after every attempt."""
 
 
-def text_length(text: str) -> int:
-    """Length as Zalo counts it (UTF-16 code units); callers splitting long answers use this."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+# Length as Zalo counts it (UTF-16 code units); callers splitting long answers use this.
+text_length = utf16_len
 
 
 def build_message(user_id: str, text: str, buttons: Sequence[tuple[str, str]] | None = None,
@@ -297,22 +298,28 @@ class ZaloClient:
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=self.timeout)
             self._owns_http = True
-        problem = ""
-        for attempt in range(1, self.max_attempts + 1):
+        http = self._http
+
+        async def attempt() -> httpx.Response:
             try:
-                response = await self._http.post(url, timeout=self.timeout, **kwargs)
+                response = await http.post(url, timeout=self.timeout, **kwargs)
             except httpx.TransportError as exc:  # connect/read errors, timeouts, dropped connections
-                problem = type(exc).__name__
-            else:
-                if response.status_code < 500:
-                    return response
-                problem = f"HTTP {response.status_code}"
-            if attempt < self.max_attempts:
-                delay = self.backoff_base_s * 2 ** (attempt - 1)
-                log.warning("Zalo %s failed (%s), attempt %d/%d; retrying in %.2f s",
-                            _path(url), problem, attempt, self.max_attempts, delay)
-                await asyncio.sleep(delay)
-        raise ZaloUnavailableError(f"Zalo {_path(url)} failed after {self.max_attempts} attempts: {problem}")
+                raise _Unreachable(type(exc).__name__) from exc
+            if response.status_code >= 500:
+                raise _Unreachable(f"HTTP {response.status_code}")
+            return response
+
+        try:
+            return await with_retries(attempt, lambda exc: 0.0 if isinstance(exc, _Unreachable) else None,
+                                      attempts=self.max_attempts, base_delay=self.backoff_base_s,
+                                      what=f"Zalo {_path(url)}")
+        except _Unreachable as exc:
+            raise ZaloUnavailableError(
+                f"Zalo {_path(url)} failed after {self.max_attempts} attempts: {exc}") from None
+
+
+class _Unreachable(Exception):
+    """One attempt that did not reach Zalo, or reached a failing Zalo (5xx): worth another try."""
 
 
 def _error_code(answer: dict[str, Any]) -> int:
