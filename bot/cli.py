@@ -92,9 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = kb.add_parser("export-nlu", help="regenerate nlu/procedures_generated.yml")
     p.set_defaults(func=_kb_export)
 
+    from bot.cards.cli import add_parser as add_checklist_parser
+    from bot.report.cli import add_parser as add_report_parser
+    from bot.status.cli import add_parser as add_status_parser
     from voice.cli import add_parser as add_voice_parser
 
     add_voice_parser(sub)
+    add_status_parser(sub)  # caunoi status import|show
+    add_checklist_parser(sub)  # caunoi checklist ID --png/--pdf
+    add_report_parser(sub)  # caunoi report
     return parser
 
 
