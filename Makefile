@@ -14,13 +14,14 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
 .PHONY: help setup train run test lint bench chat clean voice-tools test-tools
 
-# Voice needs ffmpeg and espeak-ng (Debian); tests also drive a real Chromium for the kiosk page.
+# Voice needs ffmpeg and espeak-ng (Debian); tests also drive a real Chromium for the kiosk page and start
+# a throwaway PostgreSQL (Debian keeps initdb off PATH: pg_ctlcluster stands for the package).
 voice-tools:
 	@scripts/system_packages.sh --optional ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng
 
 test-tools:
 	@scripts/system_packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng chromium:chromium \
-		chromedriver:chromium-driver
+		chromedriver:chromium-driver pdftoppm:poppler-utils pg_ctlcluster:postgresql
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on 127.0.0.1:5005"

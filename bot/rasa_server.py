@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     from rasa.utils.log_utils import configure_structlog
 
     from bot import rasa_patches
+    from bot.status import notifier
 
     configure_logging_and_warnings(None, None, warn_only_once=True, filter_repeated_logs=True)
     rasa.utils.io.configure_colored_logging(None)
@@ -52,6 +53,8 @@ def main(argv: list[str] | None = None) -> None:
     rasa.api.run(
         model=args.model, endpoints=args.endpoints, credentials=args.credentials,
         interface=args.interface, port=args.port, enable_api=False,
+        # Status notices go out from this process, through the engine (bot/status/notifier.py).
+        server_listeners=[(notifier.start, "after_server_start"), (notifier.stop, "before_server_stop")],
     )
 
 

@@ -56,12 +56,15 @@ CHANNEL_CLASSES = {
     "telegram": "bot.channels.telegram.channel.TelegramInput",
     "zalo": "bot.channels.zalo.channel.ZaloInput",
     "kiosk": "bot.channels.kiosk.channel.KioskInput",
+    "status": "bot.status.api.StatusApiInput",
+    "cards": "bot.channels.cards.channel.CardsInput",
 }
 
 
 def enabled_channels(settings: Settings) -> list[str]:
     """Messaging channels whose credentials are set (environment or caunoi.yml)."""
     from bot.channels.config import telegram_config, zalo_config
+    from bot.status.config import status_api_token
 
     enabled = []
     if telegram_config(settings).enabled:
@@ -71,6 +74,10 @@ def enabled_channels(settings: Settings) -> list[str]:
     # The kiosk page needs no credentials: on unless switched off (CAUNOI_KIOSK=0).
     if os.environ.get("CAUNOI_KIOSK", "1") != "0":
         enabled.append("kiosk")
+    # The status update API (POST /webhooks/status/applications): only with its token.
+    if status_api_token(settings):
+        enabled.append("status")
+    enabled.append("cards")  # the printable checklists answers link to
     return enabled
 
 

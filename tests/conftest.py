@@ -75,3 +75,27 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
     running = start_assistant(tmp_path_factory.mktemp("assistant-data"))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real PostgreSQL server on loopback for the session (tests/pg.py); skipped, loudly, when it cannot start.
+
+    CAUNOI_REQUIRE_POSTGRES=1 turns the skip into a failure (for CI machines that must test PostgreSQL).
+    """
+    from tests.pg import PostgresServer, PostgresUnavailable
+
+    server = None
+    try:
+        server = PostgresServer()
+        url = server.start()
+    except (PostgresUnavailable, OSError, subprocess.SubprocessError) as exc:
+        if server is not None:
+            server.stop()
+        message = f"PostgreSQL TESTS NOT RUN: could not start a test server: {exc}"
+        sys.__stderr__.write(f"\n{'!' * 100}\n{message}\n{'!' * 100}\n")
+        if os.environ.get("CAUNOI_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    yield url
+    server.stop()

@@ -82,6 +82,49 @@ def test_send_text(api: ZaloAPI, store: TokenStore) -> None:
     assert api.refresh_count == 0
 
 
+def tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_picture_is_uploaded_then_sent_as_a_media_message(api: ZaloAPI, store: TokenStore) -> None:
+    client = client_for(api, store)
+    png = tiny_png()
+
+    async def send() -> str:
+        return await client.send_image(USER, await client.upload_image(png, "giay-to.png"))
+
+    [message_id] = run(client, send)
+    assert api.images(USER) == [png]
+    assert api.sent_messages(USER)[0]["message_id"] == message_id
+    [upload] = api.recorded(lambda r: r.path == "/v2.0/oa/upload/image")
+    assert upload.headers["access_token"] == AT0
+    assert upload.headers["Content-Type"].startswith("multipart/form-data")
+
+
+def test_a_picture_upload_refreshes_a_rejected_token_once(api: ZaloAPI, store: TokenStore) -> None:
+    api.expire_access_token()
+    client = client_for(api, store)
+    [attachment_id] = run(client, lambda: client.upload_image(tiny_png(), "a.png"))
+    assert attachment_id and api.refresh_count == 1
+
+
+def test_pictures_zalo_would_refuse_are_refused_before_sending(api: ZaloAPI, store: TokenStore) -> None:
+    client = client_for(api, store)
+    with pytest.raises(ValueError, match="1000000"):
+        run(client, lambda: client.upload_image(b"\x89PNG" + b"0" * 1_000_000, "big.png"))
+    second = client_for(api, store)
+    with pytest.raises(ZaloAPIError) as refused:
+        run(second, lambda: second.upload_image(b"not a picture", "x.png"))
+    assert refused.value.code == -201
+    assert api.recorded(lambda r: r.path == "/v2.0/oa/upload/image") and not api.sent_messages(USER)
+
+
 def test_buttons_are_accepted_by_zalo(api: ZaloAPI, store: TokenStore) -> None:
     client = client_for(api, store)
     long_title = "Đăng ký khai sinh cho trẻ em sinh ra ở nước ngoài có cha hoặc mẹ là công dân Việt Nam " * 2

@@ -1,0 +1,1 @@
+"""Printable cards: the large-print document checklist (`bot.cards.checklist`), `caunoi checklist`."""

@@ -22,6 +22,7 @@ class Outgoing:
     text: str
     buttons: tuple[Button, ...] = ()
     custom: dict[str, Any] = field(default_factory=dict)
+    image: str | None = None  # an address the engine gave, e.g. a checklist card (/webhooks/cards/…)
 
 
 def from_engine(message: dict[str, Any]) -> Outgoing | None:
@@ -33,7 +34,9 @@ def from_engine(message: dict[str, Any]) -> Outgoing | None:
         Button(str(b.get("title") or b.get("payload")), str(b.get("payload") or b.get("title")))
         for b in buttons if isinstance(b, dict) and (b.get("title") or b.get("payload"))
     )
-    if not text and not parsed:
+    image = message.get("image")
+    image = image if isinstance(image, str) and image else None
+    if not text and not parsed and not image:
         return None
-    return Outgoing(text=text, buttons=parsed, custom=custom if isinstance(custom, dict) else {})
+    return Outgoing(text=text, buttons=parsed, custom=custom if isinstance(custom, dict) else {}, image=image)
 

@@ -22,6 +22,9 @@ INTENT_TOPIC = {
     "ask_online": "online",
 }
 TOPIC_INTENT = {topic: intent for intent, topic in INTENT_TOPIC.items()}
+# "gửi danh sách giấy tờ dạng ảnh": the documents answer plus the printable card (bot/cards).
+CARD_INTENT = "ask_checklist_image"
+CARD_URL = "/webhooks/cards/{procedure_id}.{fmt}"
 FALLBACK_INTENTS = ("nlu_fallback", None, "")
 
 WHAT_I_DO = (
@@ -37,8 +40,14 @@ def _procedure_buttons(kb: KnowledgeBase, ids: tuple[str, ...], intent: str) -> 
     ]
 
 
-def clarify(kb: KnowledgeBase, top: tuple[str, ...], topic: str) -> Reply:
-    intent = TOPIC_INTENT.get(topic, "ask_overview")
+def card_links(procedure_id: str) -> dict[str, str]:
+    """Where the running server serves this procedure's checklist card (relative to its address)."""
+    return {"procedure_id": procedure_id, "png": CARD_URL.format(procedure_id=procedure_id, fmt="png"),
+            "pdf": CARD_URL.format(procedure_id=procedure_id, fmt="pdf")}
+
+
+def clarify(kb: KnowledgeBase, top: tuple[str, ...], topic: str, intent: str | None = None) -> Reply:
+    intent = intent or TOPIC_INTENT.get(topic, "ask_overview")
     text = "Bạn hỏi về thủ tục nào? Chọn một thủ tục bên dưới, hoặc gõ tên thủ tục (ví dụ: khai sinh, căn cước)."
     return Reply(text, "clarify", None, _procedure_buttons(kb, top, intent), {"pending_topic": topic})
 
@@ -57,6 +66,14 @@ def respond(
         procedure_id = None
     if context_procedure and not kb.get(context_procedure):
         context_procedure = None
+
+    if intent == CARD_INTENT:
+        pid = procedure_id or context_procedure
+        if not pid:
+            return clarify(kb, top_procedures, "documents", CARD_INTENT)
+        reply = answers.answer(kb.procedures[pid], "documents", commune)
+        reply.extra["checklist_card"] = card_links(pid)
+        return reply
 
     if intent in INTENT_TOPIC or intent == "inform_procedure" or (
         intent in FALLBACK_INTENTS and procedure_id
@@ -84,9 +101,10 @@ def respond(
     if intent == "talk_to_human":
         text = "Bạn có thể gặp hoặc gọi cán bộ:\n" + commune.contact_line()
         return Reply(text, "human", keep, extra={"contact": commune.__dict__})
-    if intent == "check_status":
+    if intent in ("check_status", "subscribe_status", "status_changed"):
+        # Reached only when the status store cannot be used (bot/dialogue/status.py answers otherwise).
         text = (
-            "Tôi chưa tra được hồ sơ ở đây. Bạn xem trên VNeID hoặc Cổng Dịch vụ công (mục Tra cứu hồ sơ) "
+            "Bây giờ tôi chưa tra được hồ sơ. Bạn xem trên VNeID hoặc Cổng Dịch vụ công (mục Tra cứu hồ sơ) "
             f"bằng mã hồ sơ trên giấy hẹn, hoặc gọi xã: {commune.phone}."
         )
         return Reply(text, "status", keep)

@@ -6,6 +6,8 @@ from) and enforces the rules the client has to live with:
 - `POST /v3.0/oa/message/cs` answers HTTP 200 with Zalo's envelope; a wrong or expired `access_token`
   header gets `{"error": -216, "message": "Access token is invalid"}`; a malformed body gets -201
   (invalid parameter) and a text or button over its limit -210 (parameter exceeds limit).
+- `POST /v2.0/oa/upload/image` takes a multipart `file` (PNG, JPEG or GIF, at most 1 MB) and answers
+  `data.attachment_id`; a message may then carry it in a media template instead of text.
 - `POST /v4/oa/access_token` checks the `secret_key` header and the form (app_id,
   grant_type=refresh_token); a refresh token works ONCE; a refresh issues a new pair with
   `expires_in` as a string and invalidates the old access token.
@@ -20,6 +22,7 @@ in bot/channels/zalo/signature.py cannot hide behind a shared helper.
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import hashlib
 import json
 import secrets
@@ -27,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.parser import BytesParser
 from typing import Any
 
 import httpx
@@ -36,6 +40,9 @@ from tests.standins.base import RecordedRequest, StandInServer
 
 MESSAGE_PATH = "/v3.0/oa/message/cs"
 REFRESH_PATH = "/v4/oa/access_token"
+UPLOAD_IMAGE_PATH = "/v2.0/oa/upload/image"
+MAX_IMAGE = 1_000_000
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8")
 
 MAX_TEXT = 2000
 CDN_PATH = "/cdn/"
@@ -76,6 +83,7 @@ class ZaloAPI(StandInServer):
         self._observers: list[Callable[[RecordedRequest], None]] = []
         self._blocked: dict[str, tuple[int, str]] = {}
         self._files: dict[str, bytes] = {}  # "Zalo's CDN": attachments people sent
+        self._uploads: dict[str, bytes] = {}  # pictures the OA uploaded, by attachment_id
         self.refresh_count = 0
 
     # -- test controls --------------------------------------------------------------------------------
@@ -113,7 +121,11 @@ class ZaloAPI(StandInServer):
             return [dict(m) for m in self._sent if user_id is None or m["user_id"] == user_id]
 
     def texts(self, user_id: str) -> list[str]:
-        return [m["text"] for m in self.sent_messages(user_id)]
+        return [m["text"] for m in self.sent_messages(user_id) if m["text"] is not None]
+
+    def images(self, user_id: str) -> list[bytes]:
+        """The pictures sent to `user_id` in media messages, in order."""
+        return [m["image"] for m in self.sent_messages(user_id) if m.get("image") is not None]
 
     def add_file(self, data: bytes, name: str = "file.bin") -> str:
         """A file on "Zalo's CDN" (a plain HTTP GET, as for a voice message's attachment url)."""
@@ -127,6 +139,7 @@ class ZaloAPI(StandInServer):
     def routes(self, app: web.Application) -> None:
         app.router.add_post(MESSAGE_PATH, self._message)
         app.router.add_post(REFRESH_PATH, self._access_token)
+        app.router.add_post(UPLOAD_IMAGE_PATH, self._upload_image)
         app.router.add_get(CDN_PATH + "{key}", self._cdn)
 
     async def _cdn(self, request: web.Request) -> web.StreamResponse:
@@ -175,16 +188,42 @@ class ZaloAPI(StandInServer):
                 queue.pop(0)
             return failure
 
-    async def _message(self, request: web.Request) -> web.StreamResponse:
-        recorded, failed = await self._intercept(request)
-        if failed is not None:
-            return failed
+    def _token_problem(self, request: web.Request) -> web.Response | None:
         token = request.headers.get("access_token", "")
         with self._state:
             if token != self._access or not token:
                 return _zalo_error(-216, "Access token is invalid")
             if time.time() >= self._access_expires:
                 return _zalo_error(self.expired_code, "Access token has expired")
+        return None
+
+    async def _upload_image(self, request: web.Request) -> web.StreamResponse:
+        recorded, failed = await self._intercept(request)
+        if failed is not None:
+            return failed
+        refused = self._token_problem(request)
+        if refused is not None:
+            return refused
+        data = _multipart_file(request.headers.get("Content-Type", ""), recorded.body)
+        if data is None:
+            return _zalo_error(-201, "Parameters are invalid: file")
+        if len(data) > MAX_IMAGE:
+            return _zalo_error(-210, "Parameter exceeds limit: file size")
+        if not data.startswith(IMAGE_MAGIC):
+            return _zalo_error(-201, "Parameters are invalid: file is not an image")
+        attachment_id = secrets.token_urlsafe(16)
+        with self._state:
+            self._uploads[attachment_id] = data
+        return web.json_response({"data": {"attachment_id": attachment_id}, "error": 0, "message": "Success"})
+
+    async def _message(self, request: web.Request) -> web.StreamResponse:
+        recorded, failed = await self._intercept(request)
+        if failed is not None:
+            return failed
+        token = request.headers.get("access_token", "")
+        refused = self._token_problem(request)
+        if refused is not None:
+            return refused
         try:
             body = json.loads(recorded.body)
         except ValueError:
@@ -197,9 +236,16 @@ class ZaloAPI(StandInServer):
         with self._state:
             if user_id in self._blocked:
                 return _zalo_error(*self._blocked[user_id])
+            image = None
+            media = _media_elements(body["message"])
+            if media is not None:
+                image = self._uploads.get(media[0].get("attachment_id"))
+                if image is None:
+                    return _zalo_error(-201, "Parameters are invalid: attachment_id")
             self._sent.append({
                 "user_id": user_id,
-                "text": body["message"]["text"],
+                "image": image,
+                "text": body["message"].get("text"),
                 "attachment": body["message"].get("attachment"),
                 "message_id": message_id,
                 "access_token": token,
@@ -241,6 +287,11 @@ def _message_problem(body: Any) -> tuple[int, str] | None:
     message = body.get("message")
     if not isinstance(message, dict):
         return -201, "Parameters are invalid: message"
+    media = _media_elements(message)
+    if media is not None:  # a picture: no text needed
+        if len(media) != 1 or media[0].get("media_type") != "image" or not media[0].get("attachment_id"):
+            return -201, "Parameters are invalid: message.attachment.payload.elements"
+        return None
     text = message.get("text")
     if not isinstance(text, str) or not text.strip():
         return -201, "Parameters are invalid: message.text"
@@ -248,6 +299,27 @@ def _message_problem(body: Any) -> tuple[int, str] | None:
         return -210, "Parameter exceeds limit: message.text"
     if "attachment" in message:
         return _attachment_problem(message["attachment"])
+    return None
+
+
+def _media_elements(message: dict[str, Any]) -> list[dict[str, Any]] | None:
+    attachment = message.get("attachment")
+    payload = attachment.get("payload") if isinstance(attachment, dict) else None
+    if not isinstance(payload, dict) or payload.get("template_type") != "media":
+        return None
+    elements = payload.get("elements")
+    return [e for e in elements if isinstance(e, dict)] if isinstance(elements, list) else []
+
+
+def _multipart_file(content_type: str, body: bytes) -> bytes | None:
+    """The `file` part of a multipart/form-data body, parsed with the standard library's MIME parser."""
+    if not content_type.startswith("multipart/form-data"):
+        return None
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    for part in message.iter_parts():
+        if part.get_param("name", header="content-disposition") == "file":
+            return part.get_payload(decode=True)
     return None
 
 

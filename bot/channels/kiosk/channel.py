@@ -103,8 +103,11 @@ def error(status: int, message: str) -> HTTPResponse:
 
 def message_json(out: Outgoing) -> dict[str, Any]:
     """One reply in the reply contract's shape, as the REST channel would give it."""
-    return {"text": out.text, "buttons": [{"title": b.title, "payload": b.payload} for b in out.buttons],
-            "custom": out.custom}
+    message = {"text": out.text, "buttons": [{"title": b.title, "payload": b.payload} for b in out.buttons],
+               "custom": out.custom}
+    if out.image:
+        message["image"] = out.image
+    return message
 
 
 def page_config(voice_on: bool) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import logging
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
+from bot.channels.cards.channel import load_card
 from bot.channels.render import Outgoing
 from bot.channels.retry import with_retries
 from bot.channels.telegram.keyboard import CallbackPayloads, inline_keyboard
@@ -51,6 +52,19 @@ class TelegramSender:
                     lambda part=part, markup=markup: self.bot.send_message(chat_id, part, reply_markup=markup),
                     retry_delay, attempts=self.attempts, base_delay=self.base_delay, what="Telegram sendMessage",
                 )
+            if reply.image:
+                await self.send_image(chat_id, reply.image)
+
+    async def send_image(self, chat_id: int, url: str) -> None:
+        """A checklist card as a photo (the text answer has already gone: a failure here loses nothing)."""
+        card = await load_card(url)
+        if card is None:
+            return
+        body, filename = card
+        await with_retries(
+            lambda: self.bot.send_photo(chat_id, body, filename=filename),
+            retry_delay, attempts=self.attempts, base_delay=self.base_delay, what="Telegram sendPhoto",
+        )
 
     async def send_voice(self, chat_id: int, ogg_opus: bytes) -> None:
         await with_retries(

@@ -4,6 +4,11 @@ Wire protocol (developers.zalo.me OA API v3 and OAuth v4, cross-checked against 
 
     POST {openapi}/v3.0/oa/message/cs          header `access_token: <token>`, JSON body
         {"recipient": {"user_id": "…"}, "message": {"text": "…", "attachment": {…}?}}
+        a picture: {"message": {"attachment": {"type": "template", "payload": {"template_type": "media",
+                    "elements": [{"media_type": "image", "attachment_id": "…"}]}}}}
+
+    POST {openapi}/v2.0/oa/upload/image        header `access_token`, multipart field `file` (≤ 1 MB)
+    ->  {"error": 0, "message": "Success", "data": {"attachment_id": "…"}}
     ->  HTTP 200 {"error": 0, "message": "Success", "data": {"message_id": "…", "user_id": "…"}}
         errors also come on HTTP 200: {"error": -216, "message": "Access token is invalid"}
 
@@ -26,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import httpx
@@ -38,6 +43,8 @@ from bot.channels.zalo.tokens import Tokens, TokenStore
 log = logging.getLogger(__name__)
 
 MESSAGE_PATH = "/v3.0/oa/message/cs"
+UPLOAD_IMAGE_PATH = "/v2.0/oa/upload/image"  # multipart field `file`; answers data.attachment_id
+MAX_IMAGE_BYTES = 1_000_000
 REFRESH_PATH = "/v4/oa/access_token"
 
 TOKEN_ERROR_CODES = frozenset({-216, -124})
@@ -116,6 +123,23 @@ def build_message(user_id: str, text: str, buttons: Sequence[tuple[str, str]] | 
     return {"recipient": {"user_id": user_id}, "message": message}
 
 
+def build_image_message(user_id: str, attachment_id: str) -> dict[str, Any]:
+    """A media-template message showing one uploaded picture (the layout open-source OA clients use)."""
+    if not isinstance(user_id, str) or not user_id.strip():
+        raise ValueError("user_id must be a non-empty string")
+    element = {"media_type": "image", "attachment_id": attachment_id}
+    attachment = {"type": "template", "payload": {"template_type": "media", "elements": [element]}}
+    return {"recipient": {"user_id": user_id}, "message": {"attachment": attachment}}
+
+
+def _message_id(answer: dict[str, Any]) -> str:
+    data = answer.get("data")
+    message_id = data.get("message_id") if isinstance(data, dict) else None
+    if not isinstance(message_id, (str, int)) or isinstance(message_id, bool):
+        raise ZaloAPIError(None, "success answer without data.message_id")
+    return str(message_id)
+
+
 def _button(title: str, payload: str, button_type: str) -> dict[str, str]:
     if not isinstance(title, str) or not title.strip():
         raise ValueError("button title must be a non-empty string")
@@ -181,13 +205,37 @@ class ZaloClient:
         carrying the payload. Titles longer than 100 characters are shortened with an ellipsis.
         """
         body = build_message(user_id, text, buttons, self.button_type)
+        return _message_id(await self._authorised(lambda token: self._post_message(token, body)))
+
+    async def upload_image(self, data: bytes, filename: str, mime: str = "image/png") -> str:
+        """Upload a picture (at most 1 MB); returns the attachment_id to send it with."""
+        if len(data) > MAX_IMAGE_BYTES:
+            raise ValueError(f"image is {len(data)} bytes; Zalo accepts at most {MAX_IMAGE_BYTES}")
+
+        async def upload(token: str) -> dict[str, Any]:
+            return await self._post_api(UPLOAD_IMAGE_PATH, token, files={"file": (filename, data, mime)})
+
+        answer = await self._authorised(upload)
+        found = answer.get("data")
+        attachment_id = found.get("attachment_id") if isinstance(found, dict) else None
+        if not isinstance(attachment_id, str) or not attachment_id:
+            raise ZaloAPIError(None, "upload answer without data.attachment_id")
+        return attachment_id
+
+    async def send_image(self, user_id: str, attachment_id: str) -> str:
+        """Send an uploaded picture as a media message; returns Zalo's message_id."""
+        body = build_image_message(user_id, attachment_id)
+        return _message_id(await self._authorised(lambda token: self._post_message(token, body)))
+
+    async def _authorised(self, call: Callable[[str], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+        """`call(access_token)`, refreshing the token once when Zalo rejects it; raises on any other error."""
         tokens = await self._usable_tokens()
-        answer = await self._post_message(tokens.access_token, body)
+        answer = await call(tokens.access_token)
         code = _error_code(answer)
         if code in TOKEN_ERROR_CODES:
             log.warning("Zalo rejected the access token (error %s): refreshing once and retrying", code)
             tokens = await self._refresh_unless_changed(tokens.access_token)
-            answer = await self._post_message(tokens.access_token, body)
+            answer = await call(tokens.access_token)
             code = _error_code(answer)
             if code in TOKEN_ERROR_CODES:
                 raise ZaloAuthError(
@@ -196,11 +244,7 @@ class ZaloClient:
                 )
         if code != 0:
             raise ZaloAPIError(code, str(answer.get("message") or "no message"))
-        data = answer.get("data")
-        message_id = data.get("message_id") if isinstance(data, dict) else None
-        if not isinstance(message_id, (str, int)) or isinstance(message_id, bool):
-            raise ZaloAPIError(None, "success answer without data.message_id")
-        return str(message_id)
+        return answer
 
     async def refresh(self) -> Tokens:
         """Exchange the refresh token for a new pair now (persisted before it is returned)."""
@@ -284,8 +328,10 @@ class ZaloClient:
     # -- HTTP -----------------------------------------------------------------------------------------
 
     async def _post_message(self, access_token: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = await self._post(self.openapi_url + MESSAGE_PATH, headers={"access_token": access_token},
-                                    json=body)
+        return await self._post_api(MESSAGE_PATH, access_token, json=body)
+
+    async def _post_api(self, path: str, access_token: str, **kwargs: Any) -> dict[str, Any]:
+        response = await self._post(self.openapi_url + path, headers={"access_token": access_token}, **kwargs)
         if response.status_code != 200:
             raise ZaloAPIError(None, response.reason_phrase or "unexpected status", response.status_code)
         answer = _json_object(response)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
+from bot.channels.cards.channel import load_card
 from bot.channels.render import Button, Outgoing
 from bot.channels.text import split_text
 from bot.channels.zalo.client import (
@@ -76,11 +77,31 @@ class ZaloSender:
             for text, buttons in messages_for(reply):
                 if not await self._send_one(user_id, text, buttons):
                     return False
+            if reply.image and not await self._send_image(user_id, reply.image):
+                return False
         return True
 
     async def _send_one(self, user_id: str, text: str, buttons: list[tuple[str, str]]) -> bool:
+        return await self._deliver(user_id, lambda: self.client.send_text(user_id, text, buttons or None))
+
+    async def _send_image(self, user_id: str, url: str) -> bool:
+        """A checklist card as a picture: uploaded, then sent (other addresses are not ours to send)."""
+        card = await load_card(url)
+        if card is None:
+            return True
+        body, filename = card
+
+        async def upload_and_send() -> None:
+            await self.client.send_image(user_id, await self.client.upload_image(body, filename))
+
+        return await self._deliver(user_id, upload_and_send)
+
+    async def _deliver(self, user_id: str, send: Callable[[], Awaitable[object]]) -> bool:
         try:
-            await self.client.send_text(user_id, text, buttons or None)
+            await send()
+        except ValueError as exc:  # something Zalo would refuse (e.g. a picture over 1 MB): skip it
+            logger.error("Zalo message to user %s not sent: %s", anonymous(user_id), exc)
+            return True
         except ZaloAPIError as exc:
             if exc.code in UNREACHABLE_CODES:
                 logger.warning("Zalo cannot deliver to user %s (error %s: %s); answer dropped",

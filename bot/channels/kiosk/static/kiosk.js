@@ -250,6 +250,17 @@
       ? [paragraph(lines.slice(0, region[0])), checklist(items), paragraph(lines.slice(region[1] + 1))]
       : [paragraph(lines), items.length ? checklist(items) : null];
     parts.forEach(function (part) { if (part) card.appendChild(part); });
+    // A printable checklist card: shown, and a tap opens it full size for printing.
+    if (typeof reply.image === 'string' && reply.image.charAt(0) === '/') {
+      var link = el('a', 'card-link');
+      link.href = reply.image;
+      link.target = '_blank';
+      var img = el('img', 'card-image');
+      img.src = reply.image;
+      img.alt = reply.text ? reply.text.split('\n')[0] : '';
+      link.appendChild(img);
+      card.appendChild(link);
+    }
     var buttons = Array.isArray(reply.buttons) ? reply.buttons : [];
     if (buttons.length) {
       var row = el('div', 'choices');

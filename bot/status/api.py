@@ -1,0 +1,138 @@
+"""The status update API: the commune's one-stop system (or a staff script) pushes file changes.
+
+    POST /webhooks/status/applications     Authorization: Bearer <token>
+         body: one row or a list of rows, keyed by the import's column names, dates as ISO strings
+         → 200 {"added", "updated", "unchanged", "rejected": [{"index", "reason"}]}
+
+Off unless a token is set (CAUNOI_STATUS_API_TOKEN or `status.api_token`). It is a Rasa input channel
+only so that the Rasa server serves it beside the others; it never passes messages to the assistant.
+401 for a missing or wrong token, 400 for a body that is not JSON objects, 413 above 1 MB, 503 when the
+store cannot be reached: bad input never gives a 500. Rows are checked exactly as the import checks them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from functools import partial
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.settings import load_settings
+from bot.status.config import status_api_token
+from bot.status.importer import ImportSummary, Rejection, RowChecker, procedure_names
+from bot.status.store import StatusStore, open_status_store
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "status"
+SOURCE = "api"
+MAX_BODY_BYTES = 1024 * 1024
+NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
+def error(status: int, message: str, headers: Mapping[str, str] | None = None) -> HTTPResponse:
+    return response.json({"error": message}, status=status, headers={**NO_STORE, **(headers or {})}, dumps=_dumps)
+
+
+def _kb_names() -> tuple[list[str], dict[str, str]]:
+    from bot.context import knowledge_base
+
+    kb = knowledge_base()
+    return list(kb.ids), procedure_names(kb)
+
+
+def apply_rows(store: StatusStore, rows: list[dict[str, Any]], kb_ids: Collection[str],
+               names: Mapping[str, str] | None = None, source: str = SOURCE) -> ImportSummary:
+    """Check and store each row; a refused row is reported by its index in the list."""
+    summary, checker = ImportSummary(), RowChecker(kb_ids, names)
+    for index, row in enumerate(rows):
+        result = checker.check({str(k).strip().lower(): v for k, v in row.items()}, f"index {index}")
+        if isinstance(result, str):
+            summary.rejected.append(Rejection(index, result))
+            continue
+        outcome = store.upsert(result, source).outcome
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+    return summary
+
+
+class StatusApiInput(InputChannel):
+    def __init__(self, token: str, open_store: Callable[[], StatusStore] = open_status_store,
+                 kb: Callable[[], tuple[Collection[str], Mapping[str, str]]] = _kb_names) -> None:
+        self._token = token.encode("utf-8")
+        self._open_store, self._kb = open_store, kb
+        self._store: StatusStore | None = None  # one per process, opened on first use
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        return cls(status_api_token(load_settings()))
+
+    def authorized(self, header: str | None) -> bool:
+        scheme, _, given = (header or "").partition(" ")
+        if not self._token or scheme.lower() != "bearer":
+            return False
+        return hmac.compare_digest(given.strip().encode("utf-8"), self._token)
+
+    async def store(self) -> StatusStore:
+        async with self._lock:  # opened off the event loop; a failure is retried on the next request
+            if self._store is None:
+                self._store = await asyncio.to_thread(self._open_store)
+            return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    async def on_applications(self, request: Request) -> HTTPResponse:
+        if not self.authorized(request.headers.get("authorization")):
+            return error(401, "missing or wrong token", {"WWW-Authenticate": "Bearer"})
+        body = request.body or b""
+        if len(body) > MAX_BODY_BYTES:
+            return error(413, f"body over {MAX_BODY_BYTES} bytes: send fewer rows per request")
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError) as exc:  # RecursionError: absurdly nested arrays
+            return error(400, f"body is not valid JSON: {getattr(exc, 'msg', 'nested too deeply')}")
+        rows = data if isinstance(data, list) else [data]
+        bad = next((i for i, row in enumerate(rows) if not isinstance(row, dict)), None)
+        if bad is not None:
+            return error(400, "body must be one object or a list of objects" if not isinstance(data, list)
+                         else f"row {bad} is not an object")
+        try:
+            store = await self.store()
+            kb_ids, names = await asyncio.to_thread(self._kb)
+            summary = await asyncio.to_thread(apply_rows, store, rows, kb_ids, names)
+        except Exception:
+            logger.exception("Status API: rows not stored")
+            return error(503, "status store unavailable; try again later")
+        return response.json(
+            {"added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
+             "rejected": [{"index": r.line, "reason": r.reason} for r in summary.rejected]},
+            headers=NO_STORE, dumps=_dumps)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("status_webhook", __name__)
+
+        @bp.listener("after_server_stop")
+        async def close(_app: Any, _loop: Any) -> None:
+            self.close()
+
+        @bp.route("/applications", methods=["POST"])
+        async def applications(request: Request) -> HTTPResponse:
+            return await self.on_applications(request)
+
+        return bp

@@ -1,0 +1,386 @@
+"""The application-status store: what the commune's one-stop system says about each file, and who asked to
+be told when it changes. SQLAlchemy Core, on SQLite (default, `data/status.db`) or PostgreSQL (by URL).
+
+Personal data (Decree 13/2023): a file is found by its code and checked with the last 4 digits of the
+phone number on it. So the store keeps the name's initials, the phone's last 4 digits and a keyed hash of
+the whole number, never the name or the number themselves.
+
+Every write is one short transaction. On SQLite it starts with BEGIN IMMEDIATE: the import command and
+the running server write the same file, and a read transaction that later wants to write could otherwise
+fail at once instead of waiting its turn (busy timeout).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.settings import Settings, load_settings
+from bot.status.codes import normalize_code
+from bot.status.config import status_db_url
+from bot.status.phone import last4, load_salt, phone_digits, phone_hash
+from bot.status.stages import STAGES
+
+BUSY_TIMEOUT_SECONDS = 30
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A UTC instant, stored without zone (SQLite has none) and read back timezone-aware."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give a timezone-aware one")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+metadata = sa.MetaData()
+CODE, KEY = sa.String(64), sa.String(200)
+
+applications = sa.Table(
+    "applications", metadata,
+    sa.Column("code", CODE, primary_key=True),
+    sa.Column("procedure_id", sa.String(64), nullable=False),
+    sa.Column("name_initials", sa.String(32)),
+    sa.Column("phone_hash", sa.String(64), nullable=False),
+    sa.Column("phone_last4", sa.String(4), nullable=False),
+    sa.Column("received", sa.Date, nullable=False),
+    sa.Column("due", sa.Date),
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+stage_history = sa.Table(
+    "stage_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", CODE, nullable=False, index=True),
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("source", KEY, nullable=False),
+)
+subscriptions = sa.Table(
+    "subscriptions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", CODE, nullable=False),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("recipient", KEY, nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    # Only changes after this history row are news to the subscriber.
+    sa.Column("after_history_id", sa.Integer, nullable=False),
+    sa.UniqueConstraint("code", "channel", "recipient", name="uq_subscription"),
+)
+notifications = sa.Table(
+    "notifications", metadata,
+    # The key is the "never twice" guarantee: a second claim of the same change fails to insert.
+    sa.Column("history_id", sa.Integer, primary_key=True),
+    sa.Column("channel", sa.String(32), primary_key=True),
+    sa.Column("recipient", KEY, primary_key=True),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+verify_failures = sa.Table(
+    "verify_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender", KEY, nullable=False, index=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class ApplicationRecord:
+    """One row of an export. The full name and phone stay in memory: the store keeps initials and a hash."""
+
+    code: str
+    procedure_id: str
+    name: str | None
+    phone: str
+    received: date
+    due: date | None
+    stage: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    outcome: str  # "added", "updated" or "unchanged"
+    stage_changed: bool  # an existing file moved to another stage (False for a new file)
+    history_id: int | None = None  # the history row written, if any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    stage: str
+    note: str | None
+    at: datetime
+    source: str
+
+
+@dataclass(frozen=True)
+class Application:
+    code: str
+    procedure_id: str
+    name_initials: str | None
+    phone_last4: str
+    received: date
+    due: date | None
+    stage: str
+    note: str | None
+    updated_at: datetime
+    history: list[HistoryEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PendingNotice:
+    history_id: int
+    code: str
+    stage: str
+    note: str | None
+    channel: str
+    recipient: str
+
+
+def initials(name: str | None) -> str | None:
+    """"Nguyễn Văn An" → "N.V.A.": enough for staff to tell two files apart, not enough to name anyone."""
+    words = re.findall(r"\w+", name or "")
+    letters = [w[0].upper() for w in words if not w[0].isdigit()]
+    return "".join(f"{c}." for c in letters) or None
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _clean_note(note: str | None) -> str | None:
+    note = (note or "").strip()
+    return note or None
+
+
+def _lookup_code(code: str) -> str:
+    return normalize_code(code) or (code.strip().upper() if isinstance(code, str) else "")
+
+
+def _sqlite_engine(url: str) -> Engine:
+    # Connections are shared by the server's worker threads one at a time (the pool hands each out alone).
+    engine = sa.create_engine(
+        url, future=True, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=4,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS},
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we send BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: still consistent after a crash
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get("caunoi_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+class StatusStore:
+    def __init__(self, url: str, salt: bytes) -> None:
+        self._salt = salt
+        if sa.engine.make_url(url).get_backend_name() == "sqlite":
+            self._engine = _sqlite_engine(url)
+        else:
+            self._engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        self._writer = self._engine.execution_options(caunoi_write=True)
+        metadata.create_all(self._engine)
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- applications -------------------------------------------------------------------------------------
+
+    def _row_values(self, record: ApplicationRecord) -> dict[str, Any]:
+        digits = phone_digits(record.phone)
+        if digits is None:
+            raise ValueError(f"{record.code}: not a phone number")
+        if record.stage not in STAGES:
+            raise ValueError(f"{record.code}: unknown stage {record.stage!r}")
+        code = normalize_code(record.code)
+        if code is None:
+            raise ValueError(f"not an application code: {record.code!r}")
+        return {
+            "code": code, "procedure_id": record.procedure_id, "name_initials": initials(record.name),
+            "phone_hash": phone_hash(self._salt, digits), "phone_last4": last4(digits),
+            "received": record.received, "due": record.due, "stage": record.stage,
+            "note": _clean_note(record.note),
+        }
+
+    def upsert(self, record: ApplicationRecord, source: str) -> UpsertResult:
+        """Add or update one file; a new file, a new stage or new papers asked for are written to history."""
+        values = self._row_values(record)
+        try:
+            return self._upsert(values, source)
+        except IntegrityError:
+            # Another process added the same new code between our read and insert: it is there now.
+            return self._upsert(values, source)
+
+    def _upsert(self, values: dict[str, Any], source: str) -> UpsertResult:
+        with self._write() as conn:
+            query = sa.select(applications).where(applications.c.code == values["code"]).with_for_update()
+            old = conn.execute(query).mappings().first()
+            now = _now()
+            if old is None:
+                conn.execute(applications.insert().values(**values, updated_at=now))
+                history_id = self._add_history(conn, values, now, source)
+                return UpsertResult("added", False, history_id)
+            if all(old[k] == v for k, v in values.items()):
+                return UpsertResult("unchanged", False)
+            conn.execute(applications.update().where(applications.c.code == values["code"])
+                         .values(**values, updated_at=now))
+            stage_changed = old["stage"] != values["stage"]
+            more_papers = values["stage"] == "can_bo_sung" and old["note"] != values["note"]
+            history_id = self._add_history(conn, values, now, source) if stage_changed or more_papers else None
+            return UpsertResult("updated", stage_changed, history_id)
+
+    @staticmethod
+    def _add_history(conn: Connection, values: dict[str, Any], at: datetime, source: str) -> int:
+        result = conn.execute(stage_history.insert().values(
+            code=values["code"], stage=values["stage"], note=values["note"], at=at, source=source[:200]))
+        return int(result.inserted_primary_key[0])
+
+    def get(self, code: str) -> Application | None:
+        with self._read() as conn:
+            row = conn.execute(sa.select(applications).where(applications.c.code == _lookup_code(code))
+                               ).mappings().first()
+            if row is None:
+                return None
+            history = conn.execute(sa.select(stage_history).where(stage_history.c.code == row["code"])
+                                   .order_by(stage_history.c.id)).mappings().all()
+        return Application(
+            code=row["code"], procedure_id=row["procedure_id"], name_initials=row["name_initials"],
+            phone_last4=row["phone_last4"], received=row["received"], due=row["due"], stage=row["stage"],
+            note=row["note"], updated_at=row["updated_at"],
+            history=[HistoryEntry(h["id"], h["stage"], h["note"], h["at"], h["source"]) for h in history],
+        )
+
+    def verify(self, code: str, last4_digits: str) -> Application | None:
+        """The file, only when the code exists and the phone's last 4 digits match.
+
+        An unknown code and wrong digits give the same None, after the same comparison: nobody learns
+        which codes exist by trying.
+        """
+        application = self.get(code)
+        given = re.sub(r"\D", "", last4_digits) if isinstance(last4_digits, str) else ""
+        expected = application.phone_last4 if application is not None else "\x00" * 4
+        matches = hmac.compare_digest(given.encode(), expected.encode())
+        return application if matches and application is not None else None
+
+    # -- guessing limit -----------------------------------------------------------------------------------
+
+    def add_failure(self, sender: str, at: datetime | None = None) -> None:
+        with self._write() as conn:
+            conn.execute(verify_failures.insert().values(sender=sender, at=at or _now()))
+
+    def failures_since(self, sender: str, since: datetime) -> int:
+        with self._read() as conn:
+            query = (sa.select(sa.func.count()).select_from(verify_failures)
+                     .where(verify_failures.c.sender == sender, verify_failures.c.at >= since))
+            return int(conn.execute(query).scalar_one())
+
+    def clear_failures(self, sender: str) -> None:
+        with self._write() as conn:
+            conn.execute(verify_failures.delete().where(verify_failures.c.sender == sender))
+
+    # -- subscriptions and notifications ------------------------------------------------------------------
+
+    def subscribe(self, code: str, channel: str, recipient: str) -> bool:
+        """Ask to be told of later changes of a file; True when this is a new subscription."""
+        code = _lookup_code(code)
+        try:
+            with self._write() as conn:
+                newest = conn.execute(sa.select(sa.func.max(stage_history.c.id))
+                                      .where(stage_history.c.code == code)).scalar()
+                conn.execute(subscriptions.insert().values(
+                    code=code, channel=channel, recipient=recipient, created_at=_now(),
+                    after_history_id=newest or 0))
+        except IntegrityError:
+            return False
+        return True
+
+    def unsubscribe(self, code: str, channel: str, recipient: str) -> None:
+        with self._write() as conn:
+            conn.execute(subscriptions.delete().where(
+                subscriptions.c.code == _lookup_code(code), subscriptions.c.channel == channel,
+                subscriptions.c.recipient == recipient))
+
+    def subscriptions_for(self, recipient: str) -> list[str]:
+        with self._read() as conn:
+            query = (sa.select(subscriptions.c.code).where(subscriptions.c.recipient == recipient)
+                     .order_by(subscriptions.c.id))
+            return list(dict.fromkeys(conn.execute(query).scalars()))
+
+    def pending_notifications(self, limit: int = 100) -> list[PendingNotice]:
+        """Changes subscribers have not been sent yet, oldest first."""
+        h, s, n = stage_history, subscriptions, notifications
+        sent = sa.and_(n.c.history_id == h.c.id, n.c.channel == s.c.channel, n.c.recipient == s.c.recipient)
+        query = (sa.select(h.c.id, h.c.code, h.c.stage, h.c.note, s.c.channel, s.c.recipient)
+                 .select_from(h.join(s, sa.and_(s.c.code == h.c.code, h.c.id > s.c.after_history_id))
+                              .outerjoin(n, sent))
+                 .where(n.c.history_id.is_(None))
+                 .order_by(h.c.id, s.c.id).limit(limit))
+        with self._read() as conn:
+            return [PendingNotice(*row) for row in conn.execute(query)]
+
+    def claim_notification(self, history_id: int, channel: str, recipient: str) -> bool:
+        """Take the right to send one change to one subscriber; False when it was already taken."""
+        try:
+            with self._write() as conn:
+                conn.execute(notifications.insert().values(
+                    history_id=history_id, channel=channel, recipient=recipient, status="sent", at=_now()))
+        except IntegrityError:
+            return False
+        return True
+
+    def mark_notification_failed(self, history_id: int, channel: str, recipient: str) -> None:
+        """Record that sending failed; it stays claimed (never sent twice), staff can see it."""
+        with self._write() as conn:
+            conn.execute(notifications.update().where(
+                notifications.c.history_id == history_id, notifications.c.channel == channel,
+                notifications.c.recipient == recipient).values(status="failed", at=_now()))
+
+
+def open_status_store(settings: Settings | None = None) -> StatusStore:
+    settings = settings or load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return StatusStore(status_db_url(settings), load_salt(settings.data_dir))
