@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> None:
     configure_structlog(None)
     # Rasa leaves the root logger at WARNING; our own notices (channel on, token refreshed) are INFO.
     logging.getLogger("bot").setLevel(logging.INFO)
+    from bot.privacy.redact import redact_every_log_record
+
+    redact_every_log_record()  # phone, ID and application numbers never reach the log in clear
     rasa_patches.apply()
     # Rasa and TensorFlow leave ~420k long-lived objects from import; a full garbage collection
     # walked them all (265 ms, measured) and showed up as latency spikes under load.

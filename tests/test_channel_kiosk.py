@@ -434,6 +434,21 @@ def test_tap_a_picture_see_the_checklist_with_pictures_then_type_and_tap(browser
     assert not severe_console_errors(browser)
 
 
+def test_the_printable_checklist_card_is_shown_and_loads(browser, kiosk: Kiosk) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    wait = open_page(browser, kiosk)
+    browser.find_element(By.ID, "question").send_keys("gửi ảnh danh sách giấy tờ kết hôn", Keys.ENTER)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chat .answer img.card-image"))
+    image = answers(browser)[-1].find_element(By.CSS_SELECTOR, "img.card-image")
+    assert image.get_attribute("src").endswith("/webhooks/cards/ket_hon.png")
+    # Really fetched and decoded by the browser, not just placed in the page.
+    wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image))
+    assert browser.execute_script("return arguments[0].naturalWidth", image) >= 1000
+    assert not severe_console_errors(browser)
+
+
 @needs_clips
 def test_push_to_talk_records_the_microphone_and_answers(browser, kiosk: Kiosk) -> None:
     from selenium.webdriver.common.by import By

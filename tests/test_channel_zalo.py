@@ -125,7 +125,7 @@ def wait_sent(zalo: ZaloAPI, user: str, done: Callable[[list[Message]], bool], t
         if done(sent):
             return sent
         if time.monotonic() > deadline:
-            raise TimeoutError(f"user got {[m['text'][:60] for m in sent]}")
+            raise TimeoutError(f"user got {[(m['text'] or '<picture>')[:60] for m in sent]}")
         time.sleep(0.05)
 
 
@@ -138,9 +138,9 @@ def ask(deployment: Deployment, user: str, text: str, until: str | None = None) 
 
     def complete(sent: list[Message]) -> bool:
         new = sent[before:]
-        return bool(new) and bool(buttons(new[-1])) and (until is None or any(until in m["text"] for m in new))
+        return bool(new) and bool(buttons(new[-1])) and (until is None or any(until in (m["text"] or "") for m in new))
 
-    return "\n".join(m["text"] for m in wait_sent(deployment.zalo, user, complete)[before:])
+    return "\n".join(m["text"] for m in wait_sent(deployment.zalo, user, complete)[before:] if m["text"])
 
 
 def first_sentence(text: str) -> str:
@@ -163,6 +163,15 @@ def test_multi_turn_conversation_answers_from_the_knowledge_base(
     assert khai_sinh.documents[0].name not in answer
     last = deployment.zalo.sent_messages(user)[-1]
     assert buttons(last) and all("khai_sinh" in payload for _, payload in buttons(last))
+
+
+def test_the_checklist_card_is_uploaded_and_sent_as_a_picture(deployment: Deployment) -> None:
+    user = new_user()
+    assert deployment.post(text_event(user, "gửi ảnh danh sách giấy tờ làm khai sinh")) == 200
+    wait_sent(deployment.zalo, user, lambda sent: any(m.get("image") for m in sent), timeout=90)
+    [png] = deployment.zalo.images(user)
+    assert png.startswith(b"\x89PNG") and len(png) <= 1_000_000
+    assert any("Tờ khai đăng ký khai sinh" in (m["text"] or "") for m in deployment.zalo.sent_messages(user))
 
 
 def test_follow_greets_with_procedure_buttons_and_a_tap_answers(
