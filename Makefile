@@ -21,7 +21,7 @@ voice-tools:
 
 test-tools:
 	@scripts/system_packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng chromium:chromium \
-		chromedriver:chromium-driver pdftoppm:poppler-utils pg_ctlcluster:postgresql
+		chromedriver:chromium-driver pdftoppm:poppler-utils pg_ctlcluster:postgresql redis-server:redis-server
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on 127.0.0.1:5005"

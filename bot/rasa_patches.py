@@ -13,12 +13,21 @@ Each was found with py-spy under 10 concurrent conversations:
   `enable_selective_domain` in the endpoints file.
 - Every call to the action server opened a new aiohttp session and TCP connection: endpoint
   requests now reuse one keep-alive session per endpoint and event loop.
+
+One robustness fix (found by tests/test_webhook_junk.py), not a speed one:
+- Rasa's stock REST channel answered 500 to a JSON body that is not an object (`[1]`, `"x"`),
+  crashed on a non-text message, and sent empty or megabyte messages to the engine. Its webhook now
+  checks the body first and answers 400/413 with a short JSON error (Vietnamese, then English).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from functools import lru_cache
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 
 def _cached_validator(spec_factory):
@@ -108,8 +117,6 @@ def send_only_the_current_turn_to_actions() -> None:
 
 
 def reuse_http_sessions() -> None:
-    import asyncio
-
     import aiohttp
     from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
 
@@ -159,7 +166,104 @@ def cache_domain_emptiness() -> None:
     Domain.is_empty = is_empty
 
 
+REST_MAX_BODY_BYTES = 64 * 1024  # a 2,000-character message, \u-escaped, with metadata to spare
+REST_MAX_SENDER_CHARS = 256
+
+
+class RestRequestError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def check_rest_body(body: bytes) -> tuple[str | None, str, dict[str, Any] | None, str | None]:
+    """(sender, message, metadata, input_channel) of a REST webhook body, or RestRequestError saying why not."""
+    import json
+
+    from bot.channels.inbox import MAX_TEXT_CHARS
+
+    if len(body) > REST_MAX_BODY_BYTES:
+        raise RestRequestError(413, f"Tin nhắn quá dài. / Request body over {REST_MAX_BODY_BYTES} bytes.")
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise RestRequestError(400, "Nội dung không phải JSON. / Body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise RestRequestError(
+            400, 'Cần một đối tượng JSON. / Body must be a JSON object: {"sender": "...", "message": "..."}.')
+    sender = data.get("sender")
+    if sender is not None:
+        if isinstance(sender, bool) or not isinstance(sender, (str, int)):
+            raise RestRequestError(400, "Mã người gửi không hợp lệ. / 'sender' must be a string.")
+        sender = str(sender)
+        if not sender.strip() or len(sender) > REST_MAX_SENDER_CHARS:
+            raise RestRequestError(
+                400, f"Mã người gửi không hợp lệ. / 'sender' must be 1 to {REST_MAX_SENDER_CHARS} characters.")
+    message = data.get("message")
+    if not isinstance(message, str):
+        problem = "is missing" if message is None else "must be a string"
+        raise RestRequestError(400, f"Thiếu nội dung tin nhắn. / 'message' {problem}.")
+    if not message.strip():
+        raise RestRequestError(400, "Tin nhắn trống. / 'message' is empty.")
+    if len(message) > MAX_TEXT_CHARS:
+        raise RestRequestError(413, f"Tin nhắn quá dài. / 'message' is over {MAX_TEXT_CHARS} characters.")
+    try:
+        message.encode("utf-8")  # JSON can smuggle lone surrogates that break every later encode
+    except UnicodeEncodeError:
+        raise RestRequestError(400, "Tin nhắn có ký tự lỗi. / 'message' is not valid Unicode.") from None
+    metadata = data.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise RestRequestError(400, "'metadata' must be a JSON object.")
+    channel = data.get("input_channel")
+    if channel is not None and not isinstance(channel, str):
+        raise RestRequestError(400, "'input_channel' must be a string.")
+    return sender, message, metadata, channel or None
+
+
+def check_rest_requests() -> None:
+    """Rasa's REST webhook read `request.json.get(...)` unchecked: a JSON list or number was an
+    AttributeError (500), a non-text message crashed the engine's NLU, an empty or 5 MB message went
+    to the engine. The same endpoints (GET / and POST /webhook, `?stream=true` too) now check the
+    body first; the length limit is the other channels' (bot.channels.inbox.MAX_TEXT_CHARS)."""
+    import rasa.utils.endpoints
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from rasa.core.channels.rest import RestInput
+    from sanic import Blueprint, response
+
+    def blueprint(self: RestInput, on_new_message: Any) -> Blueprint:
+        bp = Blueprint(f"custom_webhook_{type(self).__name__}", type(self).__module__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_request: Any) -> Any:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Any) -> Any:
+            try:
+                sender, text, metadata, channel = check_rest_body(request.body or b"")
+            except RestRequestError as exc:
+                return response.json({"error": exc.message}, status=exc.status)
+            channel = channel or self.name()
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.stream(self.stream_response(on_new_message, text, sender, channel, metadata),
+                                       content_type="text/event-stream")
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
+            except asyncio.CancelledError:
+                logger.error("REST message timed out")
+            except Exception:
+                logger.exception("REST message could not be handled")
+            return response.json(collector.messages)
+
+        return bp
+
+    RestInput.blueprint = blueprint
+
+
 def apply() -> None:
+    check_rest_requests()
     cache_domain_emptiness()
     speed_up_action_validation()
     run_graphs_without_dask()

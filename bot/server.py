@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from bot.environment import child_env
+from bot.scale_config import ScaleConfig, lock_store_endpoint, scale_config, tracker_store_endpoint
 from bot.settings import Settings, load_settings
 from bot.training import model_path
 
@@ -30,25 +31,39 @@ class RunOptions:
     actions_port: int = 5055
 
 
-def write_endpoints(root: Path, data_dir: Path, options: RunOptions) -> Path:
+def write_endpoints(root: Path, data_dir: Path, options: RunOptions, scale: ScaleConfig | None = None) -> Path:
+    """Rasa's endpoints file. Embedded (no `scale`): SQLite in the data folder, in-memory lock store;
+    scaled out: the shared SQL tracker store and/or the Redis lock store of bot/scale_config.py."""
+    scale = scale or ScaleConfig()
     run_dir = data_dir / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
+    if scale.tracker_db:
+        tracker_store = tracker_store_endpoint(scale.tracker_db)
+    else:
+        tracker_store = {
+            "type": "bot.tracker_store.CachedSQLTrackerStore",
+            "dialect": "sqlite",
+            "db": str((data_dir / "trackers.db").resolve()),
+            # `run` holds the data folder's lock: no other process writes these conversations
+            # (unless this replica runs several workers).
+            "exclusive": not scale.shared,
+        }
     endpoints = {
         # Our actions never read the domain: don't send it with every call.
         "action_endpoint": {
             "url": f"http://127.0.0.1:{options.actions_port}/webhook",
             "enable_selective_domain": True,
         },
-        "tracker_store": {
-            "type": "bot.tracker_store.CachedSQLTrackerStore",
-            "dialect": "sqlite",
-            "db": str((data_dir / "trackers.db").resolve()),
-            # `run` holds the data folder's lock: no other process writes these conversations.
-            "exclusive": True,
-        },
+        "tracker_store": tracker_store,
     }
+    if scale.lock_store:
+        endpoints["lock_store"] = lock_store_endpoint(scale.lock_store)
     path = run_dir / f"endpoints-{options.port}.yml"
-    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    # Passwords of the shared stores may be in it: readable by this user only.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(yaml.safe_dump(endpoints, sort_keys=False, allow_unicode=True))
     return path
 
 
@@ -154,11 +169,16 @@ def run(root: Path, options: RunOptions) -> int:
             print(f"Port {port} is already in use: choose another with --port/--actions-port.",
                   file=sys.stderr)
             return 2
+    try:
+        scale = scale_config(settings)
+    except ValueError as exc:
+        print(f"Scale settings: {exc}", file=sys.stderr)
+        return 2
     if lock_data_dir(settings.data_dir) is None:
         print(f"Another `caunoi run` is using {settings.data_dir}: stop it, or give this one its own "
               "folder with CAUNOI_DATA_DIR.", file=sys.stderr)
         return 2
-    endpoints = write_endpoints(root, settings.data_dir, options)
+    endpoints = write_endpoints(root, settings.data_dir, options, scale)
     try:
         channels = enabled_channels(settings)
     except ValueError as exc:
@@ -166,8 +186,10 @@ def run(root: Path, options: RunOptions) -> int:
         return 2
     credentials = write_credentials(settings.data_dir, options, channels)
     env = child_env()
+    # Sanic workers only as configured (CAUNOI_WORKERS): the tracker cache's `exclusive` depends on it.
+    rasa_env = {**{k: v for k, v in env.items() if k != "SANIC_WORKERS"}, "SANIC_WORKERS": str(scale.workers)}
     actions = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions",
+        [sys.executable, "-m", "bot.action_server", "--actions", "bot.actions",
          "--port", str(options.actions_port), "--quiet"],
         cwd=root, env={**env, "SANIC_HOST": "127.0.0.1"}, start_new_session=True,
     )
@@ -175,7 +197,7 @@ def run(root: Path, options: RunOptions) -> int:
         [sys.executable, "-m", "bot.rasa_server", "--model", str(model),
          "--endpoints", str(endpoints), "--credentials", str(credentials),
          "--interface", options.host, "--port", str(options.port)],
-        cwd=root, env=env, start_new_session=True,
+        cwd=root, env=rasa_env, start_new_session=True,
     )
     children = [actions, rasa]
 

@@ -8,6 +8,11 @@ re-reads. A cached tracker is used only while the newest event id in SQL is the 
 wrote, so another replica writing to the same conversation invalidates it; with `exclusive` (set by
 `caunoi run`, which holds a lock on its data folder) there is no other writer and that check is
 skipped.
+
+Personal data (Decree 13/2023): every event is stored redacted (`bot.privacy.events.redact_event_dict`:
+phones, ID numbers, application codes, emails and names in texts, entities, metadata and bot payloads),
+except the status slots the dialogue needs during a session, which `caunoi purge` blanks afterwards.
+The cache keeps the tracker as it was (memory only, this process).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.privacy.events import redact_event_dict
 
 
 @dataclass
@@ -70,7 +77,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     @staticmethod
     def _row(sender_id: str, event: Any) -> dict[str, Any]:
-        data = event.as_dict()
+        data = redact_event_dict(event.as_dict())
         return {
             "sender_id": sender_id,
             "type_name": event.type_name,

@@ -70,6 +70,14 @@ def test_online_natural_voice_then_cache_without_a_request(google: GoogleTransla
     assert speaker.cache.get(speaker.primary, ANSWER) == first.mp3
 
 
+def test_answers_quoting_personal_numbers_are_spoken_but_never_kept(google: GoogleTranslateTTS,
+                                                                    speaker: CachedSpeaker, tmp_path: Path) -> None:
+    private = "Hồ sơ H12.22-251103-0042: đã có kết quả."
+    assert speaker.speak(private).source == "gtts"
+    assert speaker.speak(private).source == "gtts"  # asked again, not cached
+    assert not any(p.is_file() for p in (tmp_path / "speech").rglob("*"))
+
+
 def test_offline_falls_back_to_espeak_and_rests_the_primary(google: GoogleTranslateTTS, speaker: CachedSpeaker,
                                                             clock: Clock) -> None:
     google.go_offline(503)

@@ -153,6 +153,16 @@ def _date_text(r: _Reader, key: str) -> str:
     return text
 
 
+def _key_label(key: Any) -> str:
+    """An unknown key as a field name. Shown quoted when it is empty or odd: the loader splits each error at
+    its first ": ", so a key such as "" or "a: b" must not become an empty or wrong field (found by
+    tests/test_fuzz_kb_loader.py)."""
+    text = str(key)
+    if isinstance(key, str) and re.fullmatch(r"[\w\-]+", text):
+        return text
+    return repr(key)[:80].replace(": ", ":")
+
+
 def procedure_from_mapping(data: Any, expected_id: str) -> tuple[Procedure | None, list[str]]:
     """Validate `data`; return the procedure (None when any error) and the error list."""
     errors = FieldErrors()
@@ -162,7 +172,7 @@ def procedure_from_mapping(data: Any, expected_id: str) -> tuple[Procedure | Non
     known = set(Procedure.__dataclass_fields__)
     for key in data:
         if key not in known:
-            errors.add(str(key), "unknown field (see procedures_kb/README.md)")
+            errors.add(_key_label(key), "unknown field (see procedures_kb/README.md)")
 
     pid = r.text("id") or ""
     if pid and not ID_PATTERN.match(pid):

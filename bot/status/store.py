@@ -322,6 +322,16 @@ class StatusStore:
         with self._write() as conn:
             conn.execute(verify_failures.delete().where(verify_failures.c.sender == sender))
 
+    def purge_failures(self, before: datetime, dry_run: bool = False) -> int:
+        """Delete (or, with `dry_run`, count) failed verifications older than `before` (`caunoi purge`)."""
+        where = verify_failures.c.at < before
+        if dry_run:
+            with self._read() as conn:
+                return int(conn.execute(sa.select(sa.func.count()).select_from(verify_failures).where(where))
+                           .scalar_one())
+        with self._write() as conn:
+            return int(conn.execute(verify_failures.delete().where(where)).rowcount)
+
     # -- subscriptions and notifications ------------------------------------------------------------------
 
     def subscribe(self, code: str, channel: str, recipient: str) -> bool:
@@ -378,6 +388,25 @@ class StatusStore:
             conn.execute(notifications.update().where(
                 notifications.c.history_id == history_id, notifications.c.channel == channel,
                 notifications.c.recipient == recipient).values(status="failed", at=_now()))
+
+    def purge_notifications(self, before: datetime, dry_run: bool = False) -> int:
+        """Delete (or, with `dry_run`, count) notification rows older than `before` (`caunoi purge`).
+
+        A row is what stops a change being sent twice, so first each subscription that row belongs to is
+        moved past that change (`after_history_id`): a purged notice is never sent again.
+        """
+        n, h, s = notifications, stage_history, subscriptions
+        where = n.c.at < before
+        if dry_run:
+            with self._read() as conn:
+                return int(conn.execute(sa.select(sa.func.count()).select_from(n).where(where)).scalar_one())
+        with self._write() as conn:
+            newest = (sa.select(sa.func.max(n.c.history_id))
+                      .select_from(n.join(h, h.c.id == n.c.history_id))
+                      .where(where, h.c.code == s.c.code, n.c.channel == s.c.channel, n.c.recipient == s.c.recipient)
+                      .scalar_subquery())
+            conn.execute(s.update().where(newest > s.c.after_history_id).values(after_history_id=newest))
+            return int(conn.execute(n.delete().where(where)).rowcount)
 
 
 def open_status_store(settings: Settings | None = None) -> StatusStore:

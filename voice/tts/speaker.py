@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.privacy.redact import redact
 from bot.settings import Settings
 from voice.audio import Speech
 from voice.errors import SpeechUnavailable
@@ -68,7 +69,7 @@ class CachedSpeaker:
         self._synthesize_primary(said)
         return True
 
-    def _synthesize_primary(self, said: str) -> bytes:
+    def _synthesize_primary(self, said: str, keep: bool = True) -> bytes:
         try:
             mp3 = self.primary.synthesize(said)
         except SpeechUnavailable as error:
@@ -76,11 +77,14 @@ class CachedSpeaker:
             raise
         with self._lock:
             self._primary_down_until = 0.0
-        self.cache.put(self.primary, said, mp3)
+        if keep:
+            self.cache.put(self.primary, said, mp3)
         return mp3
 
     def speak(self, text: str) -> Speech:
         said = _said(text)
+        # An answer quoting a phone, ID or application number is spoken but never kept on disk.
+        keep = redact(text) == text
         cached = self.cache.get(self.primary, said)
         if cached is not None:
             return Speech(cached, "cache")
@@ -89,7 +93,7 @@ class CachedSpeaker:
             errors.append(f"{self.primary.name} resting after a failure")
         else:
             try:
-                return Speech(self._synthesize_primary(said), source_of(self.primary))
+                return Speech(self._synthesize_primary(said, keep), source_of(self.primary))
             except SpeechUnavailable as error:
                 errors.append(str(error))
         if self.fallback is not None:
@@ -101,7 +105,8 @@ class CachedSpeaker:
             except SpeechUnavailable as error:
                 errors.append(str(error))
             else:
-                self.cache.put(self.fallback, said, mp3)
+                if keep:
+                    self.cache.put(self.fallback, said, mp3)
                 return Speech(mp3, source_of(self.fallback))
         raise SpeechUnavailable("; ".join(errors))
 

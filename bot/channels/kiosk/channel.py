@@ -31,7 +31,8 @@ from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
-from sanic.request import Request
+from sanic.headers import parse_content_header
+from sanic.request import Request, parse_multipart_form
 from sanic.response import HTTPResponse
 
 from bot.channels import notices
@@ -232,8 +233,14 @@ class KioskInput(InputChannel):
     async def on_voice(self, request: Request, inbox: Inbox) -> HTTPResponse:
         if len(request.body or b"") > MAX_AUDIO_BYTES + MULTIPART_SLACK:
             return error(413, AudioTooLarge.user_message)
+        # Parsed here, not through `request.form`: Sanic logs a traceback for every body it cannot parse
+        # (no boundary, bad UTF-8) and hands back an empty form. Found by tests/test_webhook_junk.py.
+        content_type, parameters = parse_content_header(request.content_type or "")
+        boundary = parameters.get("boundary")
+        if content_type != "multipart/form-data" or not boundary:
+            return error(400, BAD_REQUEST)
         try:
-            form, files = request.form or {}, request.files or {}
+            form, files = parse_multipart_form(request.body or b"", str(boundary).encode("utf-8"))
         except Exception:  # a broken multipart body
             return error(400, BAD_REQUEST)
         sender = sender_id(form.get("sender"))

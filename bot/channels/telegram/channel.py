@@ -29,7 +29,7 @@ from bot.channels.proactive import ProactiveOutput
 from bot.channels.seen import SeenMessages
 from bot.channels.telegram.keyboard import CallbackPayloads
 from bot.channels.telegram.sender import TelegramSender
-from bot.channels.telegram.updates import CHANNEL, UpdateRouter, chat_id_of
+from bot.channels.telegram.updates import CHANNEL, UpdateRouter, chat_id_of, malformed
 from bot.settings import load_settings
 from voice.service import optional_voice_service
 
@@ -175,6 +175,9 @@ class TelegramInput(InputChannel):
                 update = Update.de_json(data, self.application.bot)
             except Exception:  # any junk: Telegram never sends it, so tell whoever did
                 return response.json({"error": "not a Telegram update"}, status=400)
+            problem = malformed(update)
+            if problem is not None:
+                return response.json({"error": f"not a Telegram update: {problem}"}, status=400)
             if not runner.ready.is_set():
                 return response.json({"error": "starting"}, status=503)  # Telegram retries later
             await self.application.update_queue.put(update)

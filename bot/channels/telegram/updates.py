@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Update
+from telegram import Chat, Message, MessageEntity, Update, User
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -27,6 +27,54 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 PREFIX = f"{CHANNEL}:"
 STALE_BUTTON = "Nút này đã cũ. Bạn gõ câu hỏi bằng chữ giúp mình nhé."
+
+
+def malformed(update: Update) -> str | None:
+    """Why an update cannot be from Telegram, or None. `Update.de_json` checks no types, and
+    python-telegram-bot's filters and our handlers read these fields as Telegram documents them: a message
+    without a chat made the private-chat filter raise AttributeError (found by
+    tests/test_fuzz_telegram_updates.py). The webhook answers 400 instead of dispatching it."""
+    if not _is_int(update.update_id):
+        return "update_id"
+    query = update.callback_query
+    if query is not None:
+        if not isinstance(query.id, str) or not isinstance(query.from_user, User) or not _is_int(query.from_user.id):
+            return "callback_query"
+        if not isinstance(query.data, (str, type(None))):
+            return "callback_query.data"
+        if query.message is not None and not isinstance(query.message, Message):
+            return "callback_query.message"
+    for where, message in (("message", update.message), ("edited_message", update.edited_message),
+                           ("callback_query.message", query.message if query else None)):
+        if message is None:
+            continue
+        if not isinstance(message, Message) or not _is_int(message.message_id):
+            return where
+        chat = message.chat
+        if not isinstance(chat, Chat) or not _is_int(chat.id) or not isinstance(chat.type, str):
+            return f"{where}.chat"
+        sent_by = message.from_user
+        if sent_by is not None and not (isinstance(sent_by, User) and _is_int(sent_by.id)):
+            return f"{where}.from"
+        for key in ("text", "caption"):
+            if not isinstance(getattr(message, key), (str, type(None))):
+                return f"{where}.{key}"
+        for key in ("entities", "caption_entities"):
+            entities = getattr(message, key)
+            if not isinstance(entities, tuple) or not all(
+                    isinstance(e, MessageEntity) and isinstance(e.type, str) and _is_int(e.offset)
+                    and _is_int(e.length) for e in entities):
+                return f"{where}.{key}"
+        for key in ("voice", "audio"):
+            media = getattr(message, key)
+            if media is not None and not (isinstance(media.file_id, str)
+                                          and isinstance(media.file_size, (int, type(None)))):
+                return f"{where}.{key}"
+    return None
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def sender_id(chat_id: int) -> str:
