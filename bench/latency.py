@@ -55,16 +55,21 @@ def tree_cpu_s(pid: int) -> float:
 async def conversation(session: aiohttp.ClientSession, url: str, sender: str, turns: int,
                        latencies: list[float], errors: list[str]) -> None:
     for i in range(turns):
-        body = {"sender": sender, "message": QUESTIONS[i % len(QUESTIONS)]}
-        start = time.perf_counter()
-        try:
-            async with session.post(url, json=body) as response:
-                data = await response.json()
-                if response.status != 200 or not any("custom" in m for m in data):
-                    errors.append(f"{response.status}")
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            errors.append(type(exc).__name__)
-        latencies.append((time.perf_counter() - start) * 1000)
+        await timed_turn(session, url, sender, QUESTIONS[i % len(QUESTIONS)], latencies, errors)
+
+
+async def timed_turn(session: aiohttp.ClientSession, url: str, sender: str, message: str,
+                     latencies: list[float], errors: list[str]) -> None:
+    """One REST turn: its latency in ms; an error unless HTTP 200 with a reply carrying `custom`."""
+    start = time.perf_counter()
+    try:
+        async with session.post(url, json={"sender": sender, "message": message}) as response:
+            data = await response.json(content_type=None)
+            if response.status != 200 or not any("custom" in m for m in data):
+                errors.append(f"{response.status}")
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        errors.append(type(exc).__name__)
+    latencies.append((time.perf_counter() - start) * 1000)
 
 
 async def load(url: str, concurrency: int, turns: int) -> dict:

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from latency import QUESTIONS, percentile, tree_cpu_s, tree_rss_mb  # noqa: E402
+from latency import QUESTIONS, percentile, timed_turn, tree_cpu_s, tree_rss_mb  # noqa: E402
 
 from bot.environment import apply_quiet_env  # noqa: E402
 from tests.conftest import RunningAssistant, start_assistant  # noqa: E402
@@ -49,17 +49,8 @@ async def conversation(session: aiohttp.ClientSession, url: str, sender: str, de
     """One user asking QUESTIONS in a loop until the deadline (each conversation starts elsewhere in it)."""
     i = offset
     while time.perf_counter() < deadline:
-        body = {"sender": sender, "message": QUESTIONS[i % len(QUESTIONS)]}
+        await timed_turn(session, url, sender, QUESTIONS[i % len(QUESTIONS)], latencies, errors)
         i += 1
-        start = time.perf_counter()
-        try:
-            async with session.post(url, json=body) as response:
-                data = await response.json(content_type=None)
-                if response.status != 200 or not any("custom" in m for m in data):
-                    errors.append(f"{response.status}")
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-            errors.append(type(exc).__name__)
-        latencies.append((time.perf_counter() - start) * 1000)
 
 
 async def load(url: str, concurrency: int, seconds: float) -> dict:

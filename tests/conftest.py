@@ -6,7 +6,9 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,16 +87,22 @@ def postgres_url():
     """
     from tests.pg import PostgresServer, PostgresUnavailable
 
+    yield from loud_test_server(PostgresServer, PostgresUnavailable, "PostgreSQL TESTS", "CAUNOI_REQUIRE_POSTGRES")
+
+
+def loud_test_server(make: Any, unavailable: type[Exception], what: str, require_env: str) -> Iterator[str]:
+    """Start a throwaway server (`make().start()` gives its URL) for a fixture; when it cannot start, say so
+    in a banner on the real stderr and skip — or fail, when `require_env` is 1 (machines that must test it)."""
     server = None
     try:
-        server = PostgresServer()
+        server = make()
         url = server.start()
-    except (PostgresUnavailable, OSError, subprocess.SubprocessError) as exc:
+    except (unavailable, OSError, subprocess.SubprocessError) as exc:
         if server is not None:
             server.stop()
-        message = f"PostgreSQL TESTS NOT RUN: could not start a test server: {exc}"
+        message = f"{what} NOT RUN: could not start a test server: {exc}"
         sys.__stderr__.write(f"\n{'!' * 100}\n{message}\n{'!' * 100}\n")
-        if os.environ.get("CAUNOI_REQUIRE_POSTGRES") == "1":
+        if os.environ.get(require_env) == "1":
             pytest.fail(message)
         pytest.skip(message)
     yield url

@@ -12,15 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.chat import free_port
+
 
 class RedisUnavailable(RuntimeError):
     """Why no test server could be started."""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisServer:
@@ -32,7 +28,7 @@ class RedisServer:
         self.binary = binary
         self.base = Path(tempfile.mkdtemp(prefix="caunoi-redis-"))
         self.log = self.base / "redis.log"
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 20) -> str:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from bot.kb import load_kb
 from tests.conftest import ROOT
+from tests.fuzz_support import key_paths
 
 GOOD_FILE = ROOT / "procedures_kb" / "khai_sinh.yml"
 GOOD = yaml.safe_load(GOOD_FILE.read_text(encoding="utf-8"))
@@ -38,19 +39,7 @@ YAML_SNIPPETS = st.sampled_from([
 ])
 
 
-def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
-    """Every key path into a nested entry (list indexes included)."""
-    out = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            out += _paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            out += _paths(item, (*prefix, index))
-    return out
-
-
-PATHS = _paths(GOOD)
+PATHS = key_paths(GOOD)
 
 
 @st.composite

@@ -6,7 +6,6 @@ a `telegram:<chat id>` conversation."""
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import tempfile
 from pathlib import Path
@@ -21,6 +20,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from bot.channels.inbox import Incoming, Outcome
 from bot.channels.telegram.keyboard import CallbackPayloads
 from bot.channels.telegram.updates import UpdateRouter, malformed
+from tests.fuzz_support import mutate
 
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -49,33 +49,9 @@ JSON_LIKE = st.recursive(SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=10), inner, max_size=4)), max_leaves=15)
 
 
-def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            out += _paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            out += _paths(item, (*prefix, index))
-    return out
-
-
 @st.composite
 def mutated_updates(draw: st.DrawFn) -> Any:
-    update = copy.deepcopy(draw(st.sampled_from(REAL)))
-    for _ in range(draw(st.integers(1, 3))):
-        paths = _paths(update)
-        if not paths:  # an earlier mutation replaced everything
-            break
-        path = draw(st.sampled_from(paths))
-        parent = update
-        for step in path[:-1]:
-            parent = parent[step]
-        if draw(st.booleans()):
-            del parent[path[-1]]
-        else:
-            parent[path[-1]] = draw(JSON_LIKE)
-    return update
+    return mutate(draw, draw(st.sampled_from(REAL)), JSON_LIKE, draw(st.integers(1, 3)))
 
 
 class RecordingInbox:

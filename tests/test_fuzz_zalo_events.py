@@ -3,7 +3,6 @@ events never raise anything but `ZaloPayloadError`, and whatever parses is a wel
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -19,6 +18,7 @@ from bot.channels.zalo.events import (
     parse_event,
     peek_timestamp,
 )
+from tests.fuzz_support import mutate
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -52,33 +52,9 @@ JSON_LIKE = st.recursive(SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)), max_leaves=20)
 
 
-def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            out += _paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            out += _paths(item, (*prefix, index))
-    return out
-
-
 @st.composite
 def mutated_events(draw: st.DrawFn) -> Any:
-    event = copy.deepcopy(draw(st.sampled_from(REAL)))
-    for _ in range(draw(st.integers(1, 4))):
-        paths = _paths(event)
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        parent = event
-        for step in path[:-1]:
-            parent = parent[step]
-        if draw(st.booleans()):
-            del parent[path[-1]]
-        else:
-            parent[path[-1]] = draw(JSON_LIKE)
-    return event
+    return mutate(draw, draw(st.sampled_from(REAL)), JSON_LIKE, draw(st.integers(1, 4)))
 
 
 def _parse(body: Any) -> ZaloEvent | None:

@@ -22,7 +22,7 @@ from bot.chat import send
 from bot.scale_config import ScaleConfig, lock_store_endpoint, scale_config, tracker_store_endpoint
 from bot.server import RunOptions, write_endpoints
 from bot.settings import load_settings
-from tests.conftest import ROOT, RunningAssistant, start_assistant
+from tests.conftest import ROOT, RunningAssistant, loud_test_server, start_assistant
 from tests.proxy import RoundRobinProxy
 
 REST = "/webhooks/rest/webhook"
@@ -123,20 +123,7 @@ def redis_url():
     CAUNOI_REQUIRE_REDIS=1 turns the skip into a failure."""
     from tests.redis_server import RedisServer, RedisUnavailable
 
-    server = None
-    try:
-        server = RedisServer()
-        url = server.start()
-    except (RedisUnavailable, OSError, subprocess.SubprocessError) as exc:
-        if server is not None:
-            server.stop()
-        message = f"REDIS SCALE-OUT TESTS NOT RUN: could not start a test server: {exc}"
-        sys.__stderr__.write(f"\n{'!' * 100}\n{message}\n{'!' * 100}\n")
-        if os.environ.get("CAUNOI_REQUIRE_REDIS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    yield url
-    server.stop()
+    yield from loud_test_server(RedisServer, RedisUnavailable, "REDIS SCALE-OUT TESTS", "CAUNOI_REQUIRE_REDIS")
 
 
 class Cluster:

@@ -35,6 +35,11 @@ def _user_text(tracker: Tracker) -> str:
 
 
 @lru_cache(maxsize=1)
+def _procedure_names() -> dict[str, str]:
+    return {pid: p.name for pid, p in knowledge_base().procedures.items()}
+
+
+@lru_cache(maxsize=1)
 def _status_store() -> Any:
     from bot.status.store import open_status_store
 
@@ -63,13 +68,12 @@ def _status_turn(tracker: Tracker, intent: str | None) -> tuple[Reply | None, li
     dialogue = _status_dialogue()
     if dialogue is None:
         return None, []
-    kb = knowledge_base()
     turn = dialogue.turn(StatusContext(
         sender=tracker.sender_id,
         channel=tracker.get_latest_input_channel(),
         text=_user_text(tracker),
         intent=intent,
-        procedure_names={pid: p.name for pid, p in kb.procedures.items()},
+        procedure_names=_procedure_names(),
         step=step,
         code=tracker.get_slot("status_code"),
         verified=tracker.get_slot("status_verified"),

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from bot.dialogue.reply import Reply, payload
 from bot.nlu.normalize import normalize_folded
@@ -24,6 +24,9 @@ from bot.settings import Commune
 from bot.status.codes import find_codes
 from bot.status.phone import phone_digits
 from bot.status.stages import STAGES
+
+if TYPE_CHECKING:
+    from bot.status.store import StatusStore
 
 # Where a notice can reach the sender later (the engine's proactive output).
 NOTIFY_CHANNELS = ("telegram", "zalo")
@@ -49,16 +52,6 @@ DIGIT_WORDS = {
 }
 FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 DIGIT_RUN = re.compile(r"\+?\d[\d .\-]{6,16}\d")
-
-
-class StatusStore(Protocol):  # what this dialogue needs of bot.status.store.StatusStore
-    def verify(self, code: str, last4_digits: str) -> Any: ...
-    def get(self, code: str) -> Any: ...
-    def add_failure(self, sender: str, at: datetime | None = None) -> None: ...
-    def failures_since(self, sender: str, since: datetime) -> int: ...
-    def clear_failures(self, sender: str) -> None: ...
-    def subscribe(self, code: str, channel: str, recipient: str) -> bool: ...
-    def subscriptions_for(self, recipient: str) -> list[str]: ...
 
 
 @dataclass(frozen=True)

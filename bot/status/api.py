@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse
 
 from bot.settings import load_settings
 from bot.status.config import status_api_token
-from bot.status.importer import ImportSummary, Rejection, RowChecker, procedure_names
+from bot.status.importer import ImportSummary, RowChecker, procedure_names, store_rows
 from bot.status.store import StatusStore, open_status_store
 
 logger = logging.getLogger(__name__)
@@ -53,15 +53,9 @@ def _kb_names() -> tuple[list[str], dict[str, str]]:
 def apply_rows(store: StatusStore, rows: list[dict[str, Any]], kb_ids: Collection[str],
                names: Mapping[str, str] | None = None, source: str = SOURCE) -> ImportSummary:
     """Check and store each row; a refused row is reported by its index in the list."""
-    summary, checker = ImportSummary(), RowChecker(kb_ids, names)
-    for index, row in enumerate(rows):
-        result = checker.check({str(k).strip().lower(): v for k, v in row.items()}, f"index {index}")
-        if isinstance(result, str):
-            summary.rejected.append(Rejection(index, result))
-            continue
-        outcome = store.upsert(result, source).outcome
-        setattr(summary, outcome, getattr(summary, outcome) + 1)
-    return summary
+    keyed = ((index, f"index {index}", {str(k).strip().lower(): v for k, v in row.items()})
+             for index, row in enumerate(rows))
+    return store_rows(store, RowChecker(kb_ids, names), keyed, source)
 
 
 class StatusApiInput(InputChannel):

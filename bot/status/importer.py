@@ -268,14 +268,20 @@ def import_file(path: Path | str, store: StatusStore, kb_ids: Collection[str], m
     if columns is None:
         raise StatusImportError(_missing_message(path, likeliest, mapping))
 
-    summary, checker = ImportSummary(), RowChecker(kb_ids, names)
-    for line, cells in rows:
-        if _blank(cells):
-            continue
-        row = {col: cells[i] if i < len(cells) else None for col, i in columns.items()}
-        result = checker.check(row, f"line {line}")
+    cells_by_line = ((line, cells) for line, cells in rows if not _blank(cells))
+    keyed = ((line, f"line {line}", {col: cells[i] if i < len(cells) else None for col, i in columns.items()})
+             for line, cells in cells_by_line)
+    return store_rows(store, RowChecker(kb_ids, names), keyed, source)
+
+
+def store_rows(store: StatusStore, checker: RowChecker, rows: Iterable[tuple[int, str, Mapping[str, Any]]],
+               source: str) -> ImportSummary:
+    """Check and store each (key, where, row); a refused row is reported by its key (line or index)."""
+    summary = ImportSummary()
+    for key, where, row in rows:
+        result = checker.check(row, where)
         if isinstance(result, str):
-            summary.rejected.append(Rejection(line, result))
+            summary.rejected.append(Rejection(key, result))
             continue
         outcome = store.upsert(result, source).outcome
         setattr(summary, outcome, getattr(summary, outcome) + 1)
