@@ -14,6 +14,12 @@ Each was found with py-spy under 10 concurrent conversations:
 - Every call to the action server opened a new aiohttp session and TCP connection: endpoint
   requests now reuse one keep-alive session per endpoint and event loop.
 
+One correctness fix for replicas (found by tests/test_scale_out.py, intermittently):
+- Rasa's RedisLockStore changes a conversation's ticket lock by get → modify → set, so two replicas
+  taking a ticket at the same instant could both be "first" and answer one user's messages at once
+  (one turn's events were then lost). Issuing, expiring and returning tickets now run under a short
+  Redis mutex per conversation (redis-py's atomic `Lock`).
+
 One robustness fix (found by tests/test_webhook_junk.py), not a speed one:
 - Rasa's stock REST channel answered 500 to a JSON body that is not an object (`[1]`, `"x"`),
   crashed on a non-text message, and sent empty or megabyte messages to the engine. Its webhook now
@@ -262,7 +268,40 @@ def check_rest_requests() -> None:
     RestInput.blueprint = blueprint
 
 
+def atomic_redis_tickets() -> None:
+    from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+
+    def mutex(store: RedisLockStore, conversation_id: str) -> Any:
+        # Held for a few Redis round trips; the timeout frees it if this process dies holding it.
+        return store.red.lock(f"{store.key_prefix}{conversation_id}:mutex", timeout=10, blocking_timeout=10)
+
+    original_cleanup, original_update = RedisLockStore.cleanup, RedisLockStore.update_lock
+
+    def issue_ticket(self: RedisLockStore, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        try:
+            with mutex(self, conversation_id):
+                lock = self.get_or_create_lock(conversation_id)
+                ticket = lock.issue_ticket(lock_lifetime)
+                self.save_lock(lock)
+                return ticket
+        except Exception as exc:  # as Rasa's own issue_ticket reports it
+            raise LockError(f"Error while acquiring lock. Error:\n{exc}") from exc
+
+    def cleanup(self: RedisLockStore, conversation_id: str, ticket_number: int) -> None:
+        with mutex(self, conversation_id):
+            original_cleanup(self, conversation_id, ticket_number)
+
+    def update_lock(self: RedisLockStore, conversation_id: str) -> None:
+        with mutex(self, conversation_id):
+            original_update(self, conversation_id)
+
+    RedisLockStore.issue_ticket = issue_ticket
+    RedisLockStore.cleanup = cleanup
+    RedisLockStore.update_lock = update_lock
+
+
 def apply() -> None:
+    atomic_redis_tickets()
     check_rest_requests()
     cache_domain_emptiness()
     speed_up_action_validation()

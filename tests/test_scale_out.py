@@ -207,6 +207,26 @@ def _sender() -> str:
     return f"scale-{uuid.uuid4().hex[:10]}"
 
 
+def test_tickets_taken_at_the_same_instant_by_many_servers_are_all_different(redis_url: str) -> None:
+    """Rasa's RedisLockStore took tickets by get → modify → set; bot/rasa_patches.py makes it atomic."""
+    from urllib.parse import urlparse
+
+    from rasa.core.lock_store import RedisLockStore
+
+    from bot import rasa_patches
+
+    rasa_patches.atomic_redis_tickets()
+    where = urlparse(redis_url)
+    stores = [RedisLockStore(host=where.hostname, port=where.port, key_prefix="ticket-test") for _ in range(8)]
+    conversation = _sender()
+    with ThreadPoolExecutor(len(stores)) as pool:  # one store (one "server") per thread, all at once
+        tickets = list(pool.map(lambda store: [store.issue_ticket(conversation) for _ in range(25)], stores))
+    issued = [t for batch in tickets for t in batch]
+    assert len(set(issued)) == len(issued) == 200
+    lock = stores[0].get_lock(conversation)
+    assert lock is not None and len(lock.tickets) == 200
+
+
 def test_conversation_alternates_between_replicas(cluster: Cluster) -> None:
     sender = _sender()
     before = dict(cluster.proxy.counts)
