@@ -17,7 +17,7 @@ INPUTS = (
     "config.yml", "domain.yml", "nlu", "stories", "procedures_kb",
     # the code of our components, which the model runs
     "bot/nlu/components.py", "bot/nlu/normalize.py", "bot/nlu/teencode.py", "bot/nlu/procedure_index.py",
-    "bot/policies.py",
+    "bot/nlu/sentence_features.py", "bot/policies.py",
 )
 
 

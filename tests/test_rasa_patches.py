@@ -76,3 +76,49 @@ def test_domain_emptiness_is_cached_per_domain_and_still_right(root) -> None:
     loaded = Domain.load(str(root / "domain.yml"))
     assert not loaded.is_empty() and not loaded.is_empty()
     assert Domain.empty().is_empty()
+
+
+def test_actions_get_the_tracker_itself_unless_the_copy_could_differ(trained_model: Path) -> None:
+    from rasa.core.actions.action import Action
+    from rasa.core.agent import Agent
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.core.policies.policy import PolicyPrediction
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    seen: list[DialogueStateTracker] = []
+
+    class Recorder(Action):
+        def name(self) -> str:
+            return "action_answer"
+
+        async def run(self, output_channel, nlg, tracker, domain):  # noqa: ANN001, ANN201
+            seen.append(tracker)
+            return [SlotSet("procedure", "bhyt")]
+
+    processor = Agent.load(str(trained_model)).processor
+    original = MessageProcessor._run_action
+
+    def run(prediction_events: list) -> DialogueStateTracker:
+        tracker = DialogueStateTracker("u", processor.domain.slots)
+        for event in (ActionExecuted("action_listen"), UserUttered("bhyt", {"name": "ask_fee"})):
+            tracker.update(event)
+        prediction = PolicyPrediction([1.0], "policy", events=prediction_events)
+        asyncio.run(processor._run_action(Recorder(), tracker, CollectingOutputChannel(),
+                                          processor.nlg, prediction))
+        return tracker
+
+    try:
+        expected = [run([]), run([SlotSet("status_step", "code")])]
+        stock_seen = list(seen)
+        seen.clear()
+        rasa_patches.run_actions_without_replaying_the_tracker()
+        got = [run([]), run([SlotSet("status_step", "code")])]
+    finally:
+        MessageProcessor._run_action = original
+    assert [t.events for t in got] == [t.events for t in expected]
+    assert stock_seen[0] is not expected[0]  # stock Rasa handed over a copy
+    assert seen[0] is got[0]  # no policy events: the tracker itself
+    assert seen[1] is not got[1] and seen[1].get_slot("status_step") == "code"  # policy events: a copy
+    assert "copy" not in vars(got[0]) and got[0].copy() is not got[0]  # the method is back
