@@ -294,10 +294,12 @@ def atomic_redis_tickets() -> None:
 
 
 def run_actions_without_replaying_the_tracker() -> None:
-    """Before every action, stock Rasa copies the tracker (replaying the whole conversation, 6.7 %
+    """Before every action, stock Rasa copies the tracker (replaying the whole conversation: 6.7 %
     of the server's CPU at 20 turns, growing with every turn) so that the policy's extra events
-    can be dropped if the action rejects. With no such events and an action that only reads the
-    tracker (every action but a form's), the copy equals the tracker: hand over the tracker."""
+    can be dropped if the action rejects. With no such events (`action_listen` after every
+    answer, session starts) and an action that only reads the tracker (every action but a
+    form's), the copy equals the tracker: hand over the tracker. `action_answer` still gets a copy:
+    its prediction carries Rasa's DefinePrevUserUtteredFeaturization event."""
     from rasa.core.actions.loops import LoopAction
     from rasa.core.processor import MessageProcessor
 

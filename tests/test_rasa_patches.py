@@ -84,7 +84,12 @@ def test_actions_get_the_tracker_itself_unless_the_copy_could_differ(trained_mod
     from rasa.core.channels import CollectingOutputChannel
     from rasa.core.policies.policy import PolicyPrediction
     from rasa.core.processor import MessageProcessor
-    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        DefinePrevUserUtteredFeaturization,
+        SlotSet,
+        UserUttered,
+    )
     from rasa.shared.core.trackers import DialogueStateTracker
 
     seen: list[DialogueStateTracker] = []
@@ -110,15 +115,17 @@ def test_actions_get_the_tracker_itself_unless_the_copy_could_differ(trained_mod
         return tracker
 
     try:
-        expected = [run([]), run([SlotSet("status_step", "code")])]
+        cases = ([], [SlotSet("status_step", "code")], [DefinePrevUserUtteredFeaturization(True)])
+        expected = [run(list(events)) for events in cases]
         stock_seen = list(seen)
         seen.clear()
         rasa_patches.run_actions_without_replaying_the_tracker()
-        got = [run([]), run([SlotSet("status_step", "code")])]
+        got = [run(list(events)) for events in cases]
     finally:
         MessageProcessor._run_action = original
     assert [t.events for t in got] == [t.events for t in expected]
     assert stock_seen[0] is not expected[0]  # stock Rasa handed over a copy
     assert seen[0] is got[0]  # no policy events: the tracker itself
     assert seen[1] is not got[1] and seen[1].get_slot("status_step") == "code"  # policy events: a copy
+    assert seen[2] is not got[2]  # Rasa's featurization marker is a policy event too: a copy
     assert "copy" not in vars(got[0]) and got[0].copy() is not got[0]  # the method is back

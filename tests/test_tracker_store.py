@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import sqlite3
 from pathlib import Path
 
 from rasa.shared.core.domain import Domain
@@ -84,5 +86,14 @@ def test_exclusive_store_writes_new_conversations_whole_and_in_order(root: Path,
             texts = [e.text for e in events if isinstance(e, UserUttered)]
             assert texts == [f"u{i} câu {turn}" for turn in range(5)]
             assert events[-1].as_dict()["value"] == "t4"
+        # the columns `caunoi report` and `caunoi purge` read are filled as Rasa's own store fills them
+        with sqlite3.connect(db) as connection:
+            rows = connection.execute(
+                "SELECT type_name, intent_name, action_name, timestamp, data FROM events"
+                " WHERE sender_id = 'u3' ORDER BY id"
+            ).fetchall()
+        assert [r[0] for r in rows] == ["action"] + ["user", "slot"] * 5
+        assert rows[0][2] == "action_listen" and rows[1][1] is None and rows[2][1] is None
+        assert all(isinstance(r[3], float) and json.loads(r[4])["timestamp"] == r[3] for r in rows)
 
     asyncio.run(scenario())
