@@ -12,16 +12,22 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: help setup train run test lint bench chat clean voice-tools test-tools
+.PHONY: help setup train run test lint bench chat clean voice-tools test-tools deploy-check-tools
 
 # Voice needs ffmpeg and espeak-ng (Debian); tests also drive a real Chromium for the kiosk page and start
-# a throwaway PostgreSQL (Debian keeps initdb off PATH: pg_ctlcluster stands for the package).
+# a throwaway PostgreSQL (Debian keeps initdb off PATH: pg_ctlcluster stands for the package), Redis,
+# and nginx for deploy/nginx.conf (in /usr/sbin, which is not on a normal user's PATH).
 voice-tools:
 	@scripts/system_packages.sh --optional ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng
 
 test-tools:
 	@scripts/system_packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng chromium:chromium \
-		chromedriver:chromium-driver pdftoppm:poppler-utils pg_ctlcluster:postgresql redis-server:redis-server
+		chromedriver:chromium-driver pdftoppm:poppler-utils pg_ctlcluster:postgresql redis-server:redis-server \
+		/usr/sbin/nginx:nginx
+
+# Pinned, hash-checked check tools for the deploy tests (compose schema, hadolint) into .tools/test-tools/.
+deploy-check-tools: setup
+	@$(BIN)/python -m tests.pinned_tools
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on 127.0.0.1:5005"
@@ -49,7 +55,7 @@ run: train voice-tools
 chat: train
 	@$(BIN)/caunoi chat
 
-test: train test-tools
+test: train test-tools deploy-check-tools
 	@$(BIN)/ruff check bot voice tests bench
 	@$(BIN)/pytest
 

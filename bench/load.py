@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -93,8 +94,9 @@ def _postmaster_pid(server: object) -> int | None:
         return None
 
 
-def run_setup(name: str, levels: list[int], seconds: float, shared: dict[str, object], stack: ExitStack) -> dict:
-    """Start the set-up's replicas, warm up, run each level, stop them."""
+def run_setup(name: str, levels: list[int], seconds: float, shared: dict[str, object], stack: ExitStack,
+              keep_logs: Path | None = None) -> dict:
+    """Start the set-up's replicas, warm up, run each level, stop them (their logs copied to `keep_logs`)."""
     env = {"CAUNOI_KIOSK": "0"}
     replicas_n = 2 if name == "two_replicas" else 1
     if name != "embedded":
@@ -108,6 +110,8 @@ def run_setup(name: str, levels: list[int], seconds: float, shared: dict[str, ob
         for n in range(replicas_n):
             data_dir = Path(local.enter_context(tempfile.TemporaryDirectory(prefix=f"caunoi-load-{name}-{n}-")))
             running = start_assistant(data_dir, env)
+            if keep_logs is not None:  # runs after the stop below (callbacks unwind in reverse)
+                local.callback(shutil.copy, running.log, keep_logs / f"{name}-replica{n}.log")
             local.callback(running.stop)
             replicas.append(running)
         if replicas_n > 1:
@@ -137,7 +141,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="length of each load level")
     parser.add_argument("--levels", default="50,200", help="concurrent conversations, comma-separated")
     parser.add_argument("--setups", default=",".join(SETUPS), help=f"any of {', '.join(SETUPS)}")
+    parser.add_argument("--keep-logs", type=Path, help="copy every replica's log into this folder")
     args = parser.parse_args()
+    if args.keep_logs:
+        args.keep_logs.mkdir(parents=True, exist_ok=True)
     apply_quiet_env()
     levels = [int(x) for x in args.levels.split(",")]
     setups = [s for s in args.setups.split(",") if s]
@@ -160,7 +167,7 @@ def main() -> None:
             shared["redis_url"] = redis.start()
             shared["redis_pid"] = redis.process.pid
         for name in setups:
-            results.append(run_setup(name, levels, args.seconds, shared, stack))
+            results.append(run_setup(name, levels, args.seconds, shared, stack, args.keep_logs))
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                    f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}",

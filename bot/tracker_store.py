@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.privacy.events import redact_event_dict
+
+logger = logging.getLogger(__name__)
 
 _COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")  # what _row fills
 
@@ -76,6 +79,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._cache_size = int(cache_size)
         self._exclusive = bool(exclusive)
         self._insert = self.SQLEvent.__table__.insert()  # built once; executemany per save
+        self._max_id = sa.select(sa.func.max(self.SQLEvent.id)).where(self.SQLEvent.sender_id == sa.bindparam("sender"))
+        self._returning = self.engine.dialect.name == "postgresql"
+        self._index_sender_and_id()
         columns, marks = ", ".join(_COLUMNS), ", ".join("?" for _ in _COLUMNS)
         self._sqlite_insert = (
             f"INSERT INTO {self.SQLEvent.__tablename__} ({columns}) VALUES ({marks})"
@@ -120,9 +126,21 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return None  # other databases: read back below
 
     def _last_event_id(self, sender_id: str) -> int | None:
-        with self.session_scope() as session:
-            query = session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id)
-            return query.scalar()
+        # Every turn on a shared database asks this (is the cached tracker still the newest?): a
+        # plain statement on the (sender_id, id) index, without an ORM session around it.
+        with self.engine.connect() as connection:
+            return connection.execute(self._max_id, {"sender": sender_id}).scalar()
+
+    def _index_sender_and_id(self) -> None:
+        """`max(id) WHERE sender_id = ?` reads one index entry instead of every event of the
+        conversation. Rasa indexes sender_id only; another replica may be creating the same index."""
+        table = self.SQLEvent.__tablename__
+        statement = f"CREATE INDEX IF NOT EXISTS caunoi_events_sender_id_id ON {table} (sender_id, id)"
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(sa.text(statement))
+        except sa.exc.SQLAlchemyError as exc:
+            logger.warning("Tracker store: index on (sender_id, id) not created (%s)", type(exc).__name__)
 
     def _remember(self, sender_id: str, entry: _Entry) -> None:
         self._cache[sender_id] = entry
@@ -164,7 +182,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 new_events = self._additional_events(session, tracker)
             rows = [self._row(tracker.sender_id, event) for event in new_events]
             last_id = entry.last_id if entry else None
-            if rows:  # the ORM and per-row statements cost more than the SQL itself
+            if rows and self._returning:  # one statement, and the new ids with it (PostgreSQL)
+                ids = session.execute(self._insert.values(rows).returning(self.SQLEvent.id)).scalars().all()
+                last_id = max(ids)
+            elif rows:  # the ORM and per-row statements cost more than the SQL itself
                 session.execute(self._insert, rows)
                 last_id = self._last_inserted_id(session)
             session.commit()

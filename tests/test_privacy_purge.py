@@ -20,7 +20,7 @@ from bot.cli import main
 from bot.privacy.purge import purge, retention_days, session_expiry_minutes
 from bot.report.collect import open_engine
 from bot.settings import Settings
-from bot.status.store import ApplicationRecord, StatusStore
+from bot.status.store import ApplicationRecord, StatusStore, applications, notifications, stage_history, subscriptions
 from bot.tracker_store import CachedSQLTrackerStore
 from tests.pg import new_database
 
@@ -141,17 +141,30 @@ RECORD = ApplicationRecord(CODE, "khai_sinh", "Nguyễn Văn An", "0912 345 678"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def status_store(request, tmp_path):
+def status_url(request, tmp_path) -> str:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'status.db'}"
-    else:
-        url = new_database(request.getfixturevalue("postgres_url"))
-    store = StatusStore(url, SALT)
+        return f"sqlite:///{tmp_path / 'status.db'}"
+    return new_database(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def status_store(status_url: str):
+    store = StatusStore(status_url, SALT)
     yield store
     store.close()
 
 
-def test_purge_status_store(status_store: StatusStore) -> None:
+def _backdate(url: str, table: sa.Table, column: str, when: datetime, **where: str) -> None:
+    """Pretend a row was written at `when` (the store stamps rows with the real time)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(table.update().where(*[table.c[k] == v for k, v in where.items()]).values({column: when}))
+    finally:
+        engine.dispose()
+
+
+def test_purge_status_store(status_store: StatusStore, status_url: str) -> None:
     store = status_store
     now = datetime.now(timezone.utc)
     store.add_failure("old", now - timedelta(days=2))
@@ -164,22 +177,85 @@ def test_purge_status_store(status_store: StatusStore) -> None:
     assert store.claim_notification(notice.history_id, notice.channel, notice.recipient)
 
     summary = purge(None, store, 90, dry_run=True)
-    assert (summary.verify_failures, summary.notifications) == (1, 0)
+    assert (summary.verify_failures, summary.notifications, summary.subscriptions) == (1, 0, 0)
     assert store.failures_since("old", now - timedelta(days=3)) == 1
 
     summary = purge(None, store, 90)
-    assert (summary.verify_failures, summary.notifications) == (1, 0)
+    assert (summary.verify_failures, summary.notifications, summary.subscriptions) == (1, 0, 0)
     assert store.failures_since("old", now - timedelta(days=3)) == 0
     assert store.failures_since("recent", now - timedelta(hours=1)) == 1  # the guessing limit still sees it
 
-    # 100 days on, the notification record goes, and the change is still never sent twice
-    later = (now + timedelta(days=100)).timestamp()
-    assert purge(None, store, 90, dry_run=True, now=later).notifications == 1
-    assert purge(None, store, 90, now=later).notifications == 1
+    # The notice went out 100 days ago: its record goes, and the change is still never sent twice
+    # (the subscription and its file are recent, so the subscription stays)
+    _backdate(status_url, notifications, "at", now - timedelta(days=100), recipient="chat-1")
+    dry = purge(None, store, 90, dry_run=True)
+    assert (dry.notifications, dry.subscriptions) == (1, 0)
+    done = purge(None, store, 90)
+    assert (done.notifications, done.subscriptions) == (1, 0)
     assert store.pending_notifications() == []
     # a later change is news again
     newer = store.upsert(replace(RECORD, stage="da_co_ket_qua"), "import")
     assert [n.history_id for n in store.pending_notifications()] == [newer.history_id]
+    # 100 days on, nothing has happened to the file or the subscription for a whole retention period
+    later = (now + timedelta(days=100)).timestamp()
+    assert purge(None, store, 90, dry_run=True, now=later).subscriptions == 1
+    assert store.subscriptions_for("chat-1") == [CODE]
+    assert purge(None, store, 90, now=later).subscriptions == 1
+    assert store.subscriptions_for("chat-1") == []
+
+
+def _code(n: int) -> str:
+    return f"H12.22-251103-{n:04d}"
+
+
+def test_purge_subscriptions(status_store: StatusStore, status_url: str) -> None:
+    """Which subscriptions `caunoi purge` removes (retention 90 days): those whose file ended (final stage)
+    more than 90 days ago, and those where neither the subscription nor its file changed for 90 days.
+    A subscriber whose file is still moving keeps the subscription and gets the final notice."""
+    store, now = status_store, datetime.now(timezone.utc)
+    days = lambda n: now - timedelta(days=n)  # noqa: E731
+    # code n: (stage, last change of the file, when the subscription was made, purged?)
+    cases = {
+        1: ("da_tra_ket_qua", days(100), days(120), True),  # ended 100 days ago
+        2: ("tu_choi", days(100), days(10), True),  # ended 100 days ago; subscribed after the end
+        3: ("da_tra_ket_qua", days(10), days(120), False),  # ended 10 days ago: the final notice is recent
+        4: ("dang_xu_ly", days(10), days(200), False),  # long-running file, still moving: keep
+        5: ("can_bo_sung", days(100), days(100), True),  # nothing happened for 100 days: forgotten
+        6: ("dang_xu_ly", days(100), days(5), False),  # quiet file, but a new subscription
+        7: ("da_co_ket_qua", days(95), days(91), True),  # result ready but never collected, 95 days on
+    }
+    for n, (stage, changed, made, _purged) in cases.items():
+        record = replace(RECORD, code=_code(n))
+        store.upsert(record, "import")
+        store.subscribe(_code(n), "zalo", f"user-{n}")
+        store.subscribe(_code(n), "telegram", f"chat-{n}")
+        store.upsert(replace(record, stage=stage), "import")
+        _backdate(status_url, applications, "updated_at", changed, code=_code(n))
+        _backdate(status_url, stage_history, "at", changed, code=_code(n))
+        _backdate(status_url, subscriptions, "created_at", made, code=_code(n))
+    # subscriptions to codes the store does not know (the file was removed from it)
+    store.subscribe(_code(98), "zalo", "user-98")
+    _backdate(status_url, subscriptions, "created_at", days(100), code=_code(98))
+    store.subscribe(_code(99), "zalo", "user-99")  # made today: kept
+    purged = {n for n, case in cases.items() if case[3]} | {98}
+    kept = set(cases) - purged | {99}
+
+    def subscribed() -> set[int]:
+        return {n for n in [*cases, 98, 99] if store.subscriptions_for(f"user-{n}")}
+
+    assert subscribed() == set(cases) | {98, 99}
+    pending_before = store.pending_notifications()
+    assert purge(None, store, 90, dry_run=True).subscriptions == 2 * len(purged) - 1  # 98 has one subscriber
+    assert subscribed() == set(cases) | {98, 99}  # a dry run changes nothing
+    summary = purge(None, store, 90)
+    assert summary.subscriptions == 2 * len(purged) - 1
+    assert subscribed() == kept
+    assert {n for n in kept if store.subscriptions_for(f"chat-{n}")} == kept - {99}  # both channels kept
+    # The kept subscribers still get the changes not sent yet (code 3: its final notice), nobody else does
+    still = {(p.code, p.recipient) for p in store.pending_notifications()}
+    assert still == {(p.code, p.recipient) for p in pending_before if p.code in {_code(n) for n in kept}}
+    assert (_code(3), "user-3") in still
+    assert purge(None, store, 90).subscriptions == 0  # nothing left to do
 
 
 def _settings(root: Path, tmp_path: Path, sections: dict) -> Settings:
@@ -222,6 +298,7 @@ def test_cli_purge(root: Path, tmp_path: Path, monkeypatch, capsys) -> None:
         assert main(["purge", "--dry-run"]) == 0
         out = capsys.readouterr().out
         assert "Conversations to delete: 2 (9 events)" in out and "dry run" in out
+        assert "Notice subscriptions that would be deleted: 0" in out
         assert "old" in _senders(url)
         assert main(["purge", "--older-than", "96"]) == 0
         out = capsys.readouterr().out

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import psutil
 import pytest
 import sqlalchemy as sa
 import yaml
@@ -22,8 +20,9 @@ from bot.chat import send
 from bot.scale_config import ScaleConfig, lock_store_endpoint, scale_config, tracker_store_endpoint
 from bot.server import RunOptions, write_endpoints
 from bot.settings import load_settings
-from tests.conftest import ROOT, RunningAssistant, loud_test_server, start_assistant
+from tests.conftest import ROOT, RunningAssistant
 from tests.proxy import RoundRobinProxy
+from tests.replicas import kill, redis_server, start_replicas, stop_or_kill
 
 REST = "/webhooks/rest/webhook"
 
@@ -118,12 +117,8 @@ def test_run_refuses_bad_settings(trained_model: Path, tmp_path: Path, env: dict
 
 @pytest.fixture(scope="module")
 def redis_url():
-    """A real Redis server on loopback (tests/redis_server.py); skipped, loudly, when it cannot start.
-
-    CAUNOI_REQUIRE_REDIS=1 turns the skip into a failure."""
-    from tests.redis_server import RedisServer, RedisUnavailable
-
-    yield from loud_test_server(RedisServer, RedisUnavailable, "REDIS SCALE-OUT TESTS", "CAUNOI_REQUIRE_REDIS")
+    """A real Redis server on loopback; skipped, loudly, when it cannot start (CAUNOI_REQUIRE_REDIS=1: fail)."""
+    yield from redis_server()
 
 
 class Cluster:
@@ -144,58 +139,18 @@ class Cluster:
         return [{"type": type_name, **json.loads(data)} for type_name, data in rows]
 
 
-def _start_replicas(data_dirs: list[Path], env: dict[str, str]) -> list[RunningAssistant]:
-    with ThreadPoolExecutor(len(data_dirs)) as pool:  # both start at once, as in a deployment
-        futures = [pool.submit(start_assistant, d, env) for d in data_dirs]
-        started, failed = [], None
-        for future in futures:
-            try:
-                started.append(future.result())
-            except Exception as exc:  # noqa: BLE001 - stop the ones that started, then raise
-                failed = exc
-    if failed is not None:
-        for running in started:
-            running.stop()
-        raise failed
-    return started
-
-
 @pytest.fixture(scope="module")
 def cluster(trained_model: Path, postgres_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory):
     from tests.pg import new_database
 
     tracker_db = new_database(postgres_url)
     env = {"CAUNOI_TRACKER_DB": tracker_db, "CAUNOI_LOCK_STORE": redis_url, "CAUNOI_KIOSK": "0"}
-    replicas = _start_replicas([tmp_path_factory.mktemp(f"replica-{n}") for n in "ab"], env)
+    replicas = start_replicas([tmp_path_factory.mktemp(f"replica-{n}") for n in "ab"], env)
     proxy = RoundRobinProxy([f"http://127.0.0.1:{r.port}" for r in replicas]).start()
     yield Cluster(tracker_db, replicas, proxy)
     proxy.stop()
     for running in replicas:
-        _stop_or_kill(running)
-
-
-def _stop_or_kill(running: RunningAssistant) -> None:
-    if running.process.poll() is None:
-        running.stop()
-    else:
-        _kill(running)  # its children, if any are left
-
-
-def _kill(running: RunningAssistant) -> None:
-    """SIGKILL `caunoi run` and its servers: each child runs in its own process group (start_new_session)."""
-    try:
-        children = psutil.Process(running.process.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        children = []
-    for child in children:
-        try:
-            os.killpg(child.pid, signal.SIGKILL)  # the child's group: the server and anything it forked
-        except (ProcessLookupError, PermissionError):
-            pass
-    if running.process.poll() is None:
-        running.process.kill()  # `caunoi run` itself shares the test's process group: just the process
-    running.process.wait(30)
-    psutil.wait_procs(children, timeout=30)
+        stop_or_kill(running)
 
 
 def _custom(messages: list[dict]) -> dict:
@@ -283,7 +238,7 @@ def test_killing_a_replica_loses_no_conversation(cluster: Cluster) -> None:
     assert custom["procedure_id"] == "khai_sinh"
     custom = _custom(send(victim.url, sender, "có mất tiền không"))
     assert (custom["procedure_id"], custom["topic"]) == ("khai_sinh", "fee")
-    _kill(victim)
+    kill(victim)
     # Through the proxy: the dead replica refuses, the survivor answers with the conversation's context.
     for _ in range(2):
         custom = _custom(send(cluster.url, sender, "mất bao lâu"))

@@ -7,6 +7,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -14,14 +16,27 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.tracker_store import CachedSQLTrackerStore
 
 
-def _store(root: Path, db: Path) -> CachedSQLTrackerStore:
+def _store(root: Path, db: Path | str) -> CachedSQLTrackerStore:
     domain = Domain.load(str(root / "domain.yml"))
-    return CachedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db), host=None)
+    if isinstance(db, Path):
+        return CachedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db), host=None)
+    url = sa.engine.make_url(db)
+    return CachedSQLTrackerStore(domain=domain, dialect="postgresql", host=url.host, port=url.port,
+                                 db=url.database, username=url.username, password=url.password)
 
 
-def test_cache_reflects_sql_and_other_writers(root: Path, tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    if request.param == "sqlite":
+        return tmp_path / "trackers.db"
+    from tests.pg import new_database
+
+    return new_database(request.getfixturevalue("postgres_url"))
+
+
+def test_cache_reflects_sql_and_other_writers(root: Path, database: Path | str) -> None:
     async def scenario() -> None:
-        db = tmp_path / "trackers.db"
+        db = database
         first, second = _store(root, db), _store(root, db)
         tracker = DialogueStateTracker("u1", first.domain.slots)
         tracker.update(ActionExecuted("action_listen"))
@@ -30,6 +45,7 @@ def test_cache_reflects_sql_and_other_writers(root: Path, tmp_path: Path) -> Non
         await first.save(tracker)
 
         cached = await first.retrieve("u1")
+        assert cached is tracker  # the newest id in SQL is the one this store wrote: no re-read
         assert cached.get_slot("procedure") == "can_cuoc"
         cached.update(SlotSet("procedure", "mutated"))  # a turn that fails before saving…
         again = await first.retrieve("u1")  # …must not leak: this comes from SQL

@@ -23,14 +23,13 @@ from bot.nlu.normalize import normalize_folded
 from bot.settings import Commune
 from bot.status.codes import find_codes
 from bot.status.phone import phone_digits
-from bot.status.stages import STAGES
+from bot.status.stages import FINAL_STAGES, STAGES
 
 if TYPE_CHECKING:
     from bot.status.store import StatusStore
 
 # Where a notice can reach the sender later (the engine's proactive output).
 NOTIFY_CHANNELS = ("telegram", "zalo")
-FINAL_STAGES = ("da_tra_ket_qua", "tu_choi")
 WINDOW = timedelta(hours=1)
 MAX_SENDER_FAILURES = 5  # per sender per hour: a person mistyping a few times still gets through
 MAX_CODE_FAILURES = 10  # per code per hour, from any sender: stops guessing with many sender ids

@@ -50,8 +50,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "purge",
         help="delete conversations and records older than the retention period (personal data)",
         description="Deletes conversations whose newest message is older than the retention period, blanks the "
-        "application codes kept for a session once it is over, and deletes old failed verifications and "
-        "notification records. Safe while the assistant runs.",
+        "application codes kept for a session once it is over, and deletes old failed verifications, "
+        "notification records and notice subscriptions that are done with. Safe while the assistant runs.",
     )
     p.add_argument("--older-than", metavar="DAYS",
                    help="retention in days (default CAUNOI_RETENTION_DAYS, else privacy.retention_days, else 90)")

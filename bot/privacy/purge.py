@@ -7,7 +7,9 @@
   needs it during a session, see bot/privacy/events.py) is blanked once its session is over: the
   conversation has been quiet longer than the session expiry (domain.yml), or a later session began.
 - In the status store: failed verifications older than a day (the guessing limit looks back one
-  hour) and notification rows older than the retention period.
+  hour), notification rows older than the retention period, and subscriptions to status notices that
+  are done with: their file reached a final stage longer ago than the retention period, or neither the
+  subscription nor its file changed within it (StatusStore.purge_subscriptions).
 
 Safe beside a running assistant: each step is a few short transactions (SQLite waits its turn
 behind the server's writes, which WAL keeps short), and a conversation is deleted only if it is
@@ -44,6 +46,7 @@ class PurgeSummary:
     status_slots: int = 0
     verify_failures: int = 0
     notifications: int = 0
+    subscriptions: int = 0
     trackers_found: bool = True
     status_found: bool = True
 
@@ -59,7 +62,8 @@ class PurgeSummary:
             out.append("No conversation database yet: nothing to purge there.")
         if self.status_found:
             out += [f"Failed verifications (older than a day) that {verb} deleted: {self.verify_failures}",
-                    f"Notification records that {verb} deleted: {self.notifications}"]
+                    f"Notification records that {verb} deleted: {self.notifications}",
+                    f"Notice subscriptions that {verb} deleted: {self.subscriptions}"]
         else:
             out.append("No status database yet: nothing to purge there.")
         return out
@@ -203,4 +207,5 @@ def purge(
         moment = datetime.fromtimestamp(now, timezone.utc)
         summary.verify_failures = status_store.purge_failures(moment - FAILURE_RETENTION, dry_run)
         summary.notifications = status_store.purge_notifications(moment - timedelta(days=days), dry_run)
+        summary.subscriptions = status_store.purge_subscriptions(moment - timedelta(days=days), dry_run)
     return summary

@@ -28,8 +28,13 @@ def _pick(env: str, settings: Settings, key: str) -> str:
     return str(value).strip() if value not in (None, "") else ""
 
 
+def configured_status_db_url(settings: Settings) -> str:
+    """CAUNOI_STATUS_DB or `status.db_url` as set; "" when neither is (the SQLite file in the data folder)."""
+    return _pick("CAUNOI_STATUS_DB", settings, "db_url")
+
+
 def status_db_url(settings: Settings) -> str:
-    return _pick("CAUNOI_STATUS_DB", settings, "db_url") or f"sqlite:///{(settings.data_dir / 'status.db').resolve()}"
+    return configured_status_db_url(settings) or f"sqlite:///{(settings.data_dir / 'status.db').resolve()}"
 
 
 def status_api_token(settings: Settings) -> str:

@@ -32,6 +32,9 @@ _STAGES = (
           "Lý do ở phần ghi chú. Bạn hỏi Bộ phận Một cửa của xã nếu chưa rõ."),
 )
 STAGES: dict[str, Stage] = {s.id: s for s in _STAGES}
+# Where a file ends: nothing more will happen to it (no due date shown, no notices offered; `caunoi purge`
+# removes its subscriptions once this last change is older than the retention period).
+FINAL_STAGES = ("da_tra_ket_qua", "tu_choi")
 
 
 def fold(text: str) -> str:

@@ -28,7 +28,7 @@ from bot.settings import Settings, load_settings
 from bot.status.codes import normalize_code
 from bot.status.config import status_db_url
 from bot.status.phone import last4, load_salt, phone_digits, phone_hash
-from bot.status.stages import STAGES
+from bot.status.stages import FINAL_STAGES, STAGES
 
 BUSY_TIMEOUT_SECONDS = 30
 
@@ -407,6 +407,29 @@ class StatusStore:
                       .scalar_subquery())
             conn.execute(s.update().where(newest > s.c.after_history_id).values(after_history_id=newest))
             return int(conn.execute(n.delete().where(where)).rowcount)
+
+
+    def purge_subscriptions(self, before: datetime, dry_run: bool = False) -> int:
+        """Delete (or, with `dry_run`, count) the subscriptions that are done with (`caunoi purge`):
+
+        - finished: the file is at a final stage (FINAL_STAGES) and its last change is older than `before`.
+          The notifier sends a change within minutes, so the final notice went out long before;
+        - forgotten: made before `before`, and its file has not changed since `before` (or is not in the
+          store): nothing happened to it for a whole retention period.
+
+        A file still being worked on keeps its subscribers, however old the subscription, as long as it
+        changes at least once per retention period: they still get the final notice.
+        """
+        s, a = subscriptions, applications
+        finished = (sa.select(a.c.code)
+                    .where(a.c.code == s.c.code, a.c.stage.in_(FINAL_STAGES), a.c.updated_at < before).exists())
+        changed_since = sa.select(a.c.code).where(a.c.code == s.c.code, a.c.updated_at >= before).exists()
+        where = sa.or_(finished, sa.and_(s.c.created_at < before, ~changed_since))
+        if dry_run:
+            with self._read() as conn:
+                return int(conn.execute(sa.select(sa.func.count()).select_from(s).where(where)).scalar_one())
+        with self._write() as conn:
+            return int(conn.execute(s.delete().where(where)).rowcount)
 
 
 def open_status_store(settings: Settings | None = None) -> StatusStore:

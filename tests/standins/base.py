@@ -85,6 +85,13 @@ class StandInServer:
             ready.set()
             self._loop.run_forever()
             self._loop.run_until_complete(self._runner.cleanup())
+            # Handlers still running (a delayed answer the client gave up on) are cancelled here; left
+            # pending, they would be garbage-collected during a later test and log "Task was destroyed
+            # but it is pending!" at ERROR into that test's caplog.
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             self._loop.close()
 
         self._thread = threading.Thread(target=serve, name=type(self).__name__, daemon=True)

@@ -6,7 +6,8 @@ acknowledges it at once and answers in a background task, through the shared Inb
 msg_id, in order per user, rate-limited. A clean stop waits for those tasks; webhooks arriving while
 stopping get 503 so Zalo delivers them again to the restarted server.
 
-Tokens live in `<data dir>/zalo_tokens.json`: the environment only seeds it (the refresh token is
+Tokens live in `<data dir>/zalo_tokens.json`, or, when a shared database is configured (several replicas),
+in its `zalo_tokens` table (token_db.py says which): the environment only seeds them (the refresh token is
 single-use, see tokens.py). Without any tokens the channel still acknowledges webhooks and says so, once,
 in the log.
 """
@@ -47,7 +48,8 @@ from bot.channels.zalo.events import (
     parse_envelope,
 )
 from bot.channels.zalo.sender import ZaloSender, anonymous
-from bot.channels.zalo.tokens import TokenStore, TokenStoreError
+from bot.channels.zalo.token_db import TOKEN_FILE, SQLTokenStore, open_token_store
+from bot.channels.zalo.tokens import TokenStorage, TokenStore, TokenStoreError
 from bot.settings import load_settings
 from voice.service import VoiceService, optional_voice_service
 
@@ -55,7 +57,6 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "zalo"
 PREFIX = f"{CHANNEL}:"
-TOKEN_FILE = "zalo_tokens.json"
 MAX_BODY_BYTES = 1024 * 1024  # a Zalo event is a few hundred bytes
 DRAIN_SECONDS = 8.0  # `caunoi run` kills the server 10 s after asking it to stop
 
@@ -131,11 +132,14 @@ class EventRouter:
 
 
 class ZaloInput(InputChannel):
-    def __init__(self, config: ZaloConfig, data_dir: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, config: ZaloConfig, data_dir: Path, clock: Callable[[], float] = time.time,
+                 token_store: TokenStorage | None = None) -> None:
         self.config = config
         self.clock = clock
         data_dir = Path(data_dir)
-        self.store = TokenStore(data_dir / TOKEN_FILE)
+        self.token_file = TokenStore(data_dir / TOKEN_FILE)
+        # The shared SQL store for replicas (open_token_store decides), else the file in the data folder.
+        self.store: TokenStorage = token_store if token_store is not None else self.token_file
         self.seen = SeenMessages(data_dir / "channels.db")
         self.client = ZaloClient(config.app_id, config.app_secret, token_store=self.store,
                                  openapi_url=config.openapi_url, oauth_url=config.oauth_url)
@@ -155,7 +159,7 @@ class ZaloInput(InputChannel):
         config = zalo_config(settings)
         if not config.enabled:
             raise ValueError("the Zalo channel needs ZALO_APP_ID and ZALO_OA_SECRET_KEY")
-        return cls(config, settings.data_dir)
+        return cls(config, settings.data_dir, token_store=open_token_store(settings, config.app_id, settings.data_dir))
 
     def get_output_channel(self) -> OutputChannel:
         return ProactiveOutput(CHANNEL, lambda to, replies: self.sender.send(user_id_of(to), replies))
@@ -165,7 +169,11 @@ class ZaloInput(InputChannel):
         config = self.config
         try:
             # expires_at=0: an access token of unknown age is refreshed before its first use.
-            tokens = self.store.seed(config.access_token or None, config.refresh_token or None, expires_at=0.0)
+            if isinstance(self.store, SQLTokenStore):  # a file this replica used before is newer than the env
+                tokens = self.store.seed(config.access_token or None, config.refresh_token or None, expires_at=0.0,
+                                         previous=self.token_file if self.token_file.exists() else None)
+            else:
+                tokens = self.store.seed(config.access_token or None, config.refresh_token or None, expires_at=0.0)
         except (TokenStoreError, OSError) as exc:
             logger.error("Zalo channel cannot read its tokens: %s. Webhooks are acknowledged, but no answer "
                          "can be sent until this is fixed.", exc)
@@ -173,13 +181,13 @@ class ZaloInput(InputChannel):
         if tokens is None:
             logger.error("Zalo channel has no tokens: set ZALO_REFRESH_TOKEN (and ZALO_ACCESS_TOKEN) from the "
                          "Zalo developer console. Webhooks are acknowledged, but no answer can be sent until then; "
-                         "the tokens are kept in %s afterwards.", self.store.path)
+                         "the tokens are kept in %s afterwards.", self.store.location)
             return False
         if not config.app_secret:
             logger.error("ZALO_APP_SECRET is not set: the Zalo access token cannot be refreshed, so answers "
                          "stop when it expires.")
         else:
-            logger.info("Zalo channel is on (tokens in %s).", self.store.path)
+            logger.info("Zalo channel is on (tokens in %s).", self.store.location)
         return True
 
     # -- webhook ----------------------------------------------------------------------------------------
@@ -241,10 +249,15 @@ class ZaloInput(InputChannel):
             self.stopping = True
             await self.drain()
             await self.client.aclose()
+            self.store.close()
 
         @bp.route("/", methods=["GET"])
         async def health(_request: Request) -> response.HTTPResponse:
-            return response.json({"status": "ok", "tokens": self.store.exists()})
+            try:
+                tokens = await asyncio.to_thread(self.store.exists)  # the store may be a remote database
+            except TokenStoreError:
+                tokens = False
+            return response.json({"status": "ok", "tokens": tokens})
 
         @bp.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> response.HTTPResponse:

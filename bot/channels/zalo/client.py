@@ -22,6 +22,12 @@ and one retry; -210 (a parameter over its limit, e.g. text over 2000 characters)
 raise `ZaloAPIError` at once. -32 (per-minute rate limit) and -223 (quota) are not retried here either:
 waiting seconds does not restore a quota, so the caller decides.
 
+Token refresh: one task of a process refreshes at a time (an asyncio lock), and it does so inside the
+token store's own lock (`TokenStorage.refreshing`: an flock for the file store, a database lock for the
+SQL store that several replicas share): read the stored pair → if another process already replaced the
+pair this client holds, use that one → else spend the refresh token at Zalo → store the new pair. So one
+refresh token is spent once, however many processes share the store.
+
 Delivery is at-least-once: a timeout or a dropped connection after Zalo accepted the message is retried,
 and the user may then see it twice. Losing an answer is worse for the people this bot serves.
 """
@@ -38,7 +44,7 @@ import httpx
 
 from bot.channels.retry import with_retries
 from bot.channels.text import utf16_len
-from bot.channels.zalo.tokens import Tokens, TokenStore
+from bot.channels.zalo.tokens import Tokens, TokenStorage, TokenStoreError
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +70,7 @@ MAX_BUTTON_PAYLOAD = 1000
 QUERY_HIDE = "oa.query.hide"
 QUERY_SHOW = "oa.query.show"
 
-REFRESH_HINT = (
-    "get a new refresh token from the Zalo developer console (OA access token tool), delete the token "
-    "store file {path} and set ZALO_REFRESH_TOKEN"
-)
+REFRESH_HINT = "get a new refresh token from the Zalo developer console (OA access token tool), {reset}"
 
 
 class ZaloError(Exception):
@@ -170,7 +173,7 @@ class ZaloClient:
         app_id: str,
         app_secret: str,
         *,
-        token_store: TokenStore,
+        token_store: TokenStorage,
         openapi_url: str = "https://openapi.zalo.me",
         oauth_url: str = "https://oauth.zaloapp.com",
         timeout: float = 10.0,
@@ -264,19 +267,20 @@ class ZaloClient:
 
     # -- tokens ---------------------------------------------------------------------------------------
 
-    def _current(self) -> Tokens:
+    async def _current(self) -> Tokens:
         if self._tokens is None:
-            self._tokens = self.token_store.load()
+            # In a thread: the store may be a database on another machine.
+            self._tokens = await asyncio.to_thread(self.token_store.load)
             if self._tokens is None:
-                raise ZaloAuthError("no Zalo tokens: " + REFRESH_HINT.format(path=self.token_store.path))
+                raise ZaloAuthError("no Zalo tokens: " + REFRESH_HINT.format(reset=self.token_store.reset_hint))
         return self._tokens
 
     async def _usable_tokens(self) -> Tokens:
-        tokens = self._current()
+        tokens = await self._current()
         if not tokens.expires_within(self.refresh_margin_s, self._clock()):
             return tokens
         async with self._refresh_lock:
-            tokens = self._current()  # a waiter finds the pair another task just refreshed
+            tokens = await self._current()  # a waiter finds the pair another task just refreshed
             if tokens.expires_within(self.refresh_margin_s, self._clock()):
                 log.info("Zalo access token expires within %.0f s: refreshing", self.refresh_margin_s)
                 tokens = await self._refresh_locked()
@@ -284,44 +288,47 @@ class ZaloClient:
 
     async def _refresh_unless_changed(self, rejected_access_token: str) -> Tokens:
         async with self._refresh_lock:
-            tokens = self._current()
+            tokens = await self._current()
             if tokens.access_token != rejected_access_token:
                 return tokens  # another send refreshed while this one waited for the lock
             return await self._refresh_locked()
 
     async def _refresh_locked(self) -> Tokens:
-        current = self._current()
-        stored = self.token_store.load()
-        if stored is not None and stored.refresh_token != current.refresh_token:
-            # Someone else (another process, an operator) already moved the store on: spending our copy
-            # of a refresh token that is probably used up would only fail.
-            log.info("Zalo token store holds a newer pair than this process: using it")
-            current = self._tokens = stored
-            if not current.expires_within(self.refresh_margin_s, self._clock()):
-                return current
-        # A retried refresh whose first attempt reached Zalo finds the token spent and ends in
-        # ZaloAuthError below; that is no worse than not retrying, and a plain connect error recovers.
-        response = await self._post(
-            self.oauth_url + REFRESH_PATH,
-            headers={"secret_key": self._app_secret},
-            data={"refresh_token": current.refresh_token, "app_id": self.app_id, "grant_type": "refresh_token"},
-        )
-        answer = _json_object(response)
-        tokens = _tokens_from_refresh(answer, self._clock())
-        if tokens is None:
-            raise ZaloAuthError(
-                f"Zalo refresh token rejected ({_oauth_error(answer, response.status_code)}): "
-                + REFRESH_HINT.format(path=self.token_store.path)
+        """Refresh under the store's lock (module doc); the caller holds `_refresh_lock`."""
+        current = await self._current()
+        async with self.token_store.refreshing() as held:
+            stored = await held.load()
+            if stored is not None and stored.refresh_token != current.refresh_token:
+                # Someone else (another process or replica, an operator) already moved the store on:
+                # spending our copy of a refresh token that is probably used up would only fail.
+                log.info("Zalo token store holds a newer pair than this process: using it")
+                current = self._tokens = stored
+                if not current.expires_within(self.refresh_margin_s, self._clock()):
+                    return current
+            # A retried refresh whose first attempt reached Zalo finds the token spent and ends in
+            # ZaloAuthError below; that is no worse than not retrying, and a plain connect error recovers.
+            response = await self._post(
+                self.oauth_url + REFRESH_PATH,
+                headers={"secret_key": self._app_secret},
+                data={"refresh_token": current.refresh_token, "app_id": self.app_id, "grant_type": "refresh_token"},
             )
-        # Persist before use: once Zalo issued this pair the old refresh token is spent, and a crash
-        # after using the new access token must not leave only the spent one on disk.
-        try:
-            self.token_store.save(tokens)
-        except OSError as exc:
-            # Keeping the pair in memory still beats dropping it: the old one is dead either way.
-            log.error("could not persist refreshed Zalo tokens to %s (%s); they live in memory only, "
-                      "a restart will need a new refresh token", self.token_store.path, exc.strerror or exc)
-        self._tokens = tokens
+            answer = _json_object(response)
+            tokens = _tokens_from_refresh(answer, self._clock())
+            if tokens is None:
+                raise ZaloAuthError(
+                    f"Zalo refresh token rejected ({_oauth_error(answer, response.status_code)}): "
+                    + REFRESH_HINT.format(reset=self.token_store.reset_hint)
+                )
+            # Persist before use: once Zalo issued this pair the old refresh token is spent, and a crash
+            # after using the new access token must not leave only the spent one in the store.
+            try:
+                await held.save(tokens)
+            except (OSError, TokenStoreError) as exc:
+                # Keeping the pair in memory still beats dropping it: the old one is dead either way.
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                log.error("could not persist refreshed Zalo tokens to %s (%s); they live in memory only, "
+                          "a restart will need a new refresh token", self.token_store.location, reason)
+            self._tokens = tokens
         log.info("Zalo access token refreshed; valid for %.0f s", tokens.expires_at - self._clock())
         return tokens
 

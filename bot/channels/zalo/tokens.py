@@ -1,4 +1,4 @@
-"""The Zalo OA access/refresh token pair and its file store.
+"""The Zalo OA access/refresh token pair and its file store (one machine; see token_db.py for replicas).
 
 Zalo OAuth v4 facts this module is built around (developers.zalo.me "xác thực và ủy quyền", as restated
 by hexasync.vn): an access token lives 25 hours (`expires_in` is "90000", a string of seconds); each
@@ -11,17 +11,29 @@ ZALO_REFRESH_TOKEN) only seed the store, and only when the store file does not e
 stored pair, which every refresh replaces and which is therefore newer, wins and the environment values are
 ignored on every restart: re-applying them would put an already-spent refresh token back in use. To start
 over with a new refresh token from the developer console, delete the store file and set ZALO_REFRESH_TOKEN.
+
+Refreshing (`refreshing()`): the client reads the stored pair, spends its refresh token and saves the new
+pair while holding the store's lock, so two processes on one store never spend the same refresh token.
+Here the lock is an flock on `<file>.lock` (Sanic workers of one replica share the data folder); the SQL
+store (token_db.py), which several replicas share, uses a database lock.
 """
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import json
+import logging
 import math
 import os
 import tempfile
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+log = logging.getLogger(__name__)
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -39,15 +51,81 @@ class Tokens:
 
 
 class TokenStoreError(RuntimeError):
-    """The token file exists but cannot be read as a token pair (the message names the file)."""
+    """The stored pair cannot be read or written (the message names the file or the database, never a token)."""
+
+
+class HeldTokens(Protocol):
+    """The stored pair while the store's refresh lock is held (see `TokenStorage.refreshing`)."""
+
+    async def load(self) -> Tokens | None: ...
+
+    async def save(self, tokens: Tokens) -> None:
+        """Store the new pair durably; the lock may be released from here on."""
+
+
+class TokenStorage(Protocol):
+    """What ZaloClient and the channel need of a token store: this file store or token_db.SQLTokenStore."""
+
+    @property
+    def location(self) -> str:
+        """Where the pair is kept, for log lines (never a password)."""
+
+    @property
+    def reset_hint(self) -> str:
+        """What an operator does to start over with a new refresh token."""
+
+    def exists(self) -> bool: ...
+
+    def load(self) -> Tokens | None: ...
+
+    def save(self, tokens: Tokens) -> None: ...
+
+    def seed(self, access_token: str | None, refresh_token: str | None,
+             expires_at: float = 0.0) -> Tokens | None: ...
+
+    def refreshing(self) -> AbstractAsyncContextManager[HeldTokens]:
+        """Hold the lock every process sharing this store takes to spend a refresh token."""
+
+    def close(self) -> None: ...
 
 
 class TokenStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
+    def reset_hint(self) -> str:
+        return f"delete the token store file {self.path} and set ZALO_REFRESH_TOKEN"
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes the file."""
+
+    def refreshing(self) -> AbstractAsyncContextManager[HeldTokens]:
+        """The pair under an exclusive flock on `<file>.lock`, waited for in a worker thread."""
+        return held_in_thread(self._lock, _unlock, lambda _fd: _HeldFile(self))
+
+    def _lock(self) -> int | None:
+        try:
+            self.path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as exc:  # a read-only folder: refresh as before, without the lock
+            log.warning("cannot open the Zalo token lock file %s (%s); refreshing without it",
+                        self.lock_path, exc.strerror or exc)
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
 
     def load(self) -> Tokens | None:
         """The stored pair, or None when there is no store file yet."""
@@ -115,6 +193,49 @@ class TokenStore:
             tmp.unlink(missing_ok=True)
         _fsync_dir(directory)
         return True
+
+
+class _HeldFile:
+    def __init__(self, store: TokenStore) -> None:
+        self._store = store
+
+    async def load(self) -> Tokens | None:
+        return self._store.load()
+
+    async def save(self, tokens: Tokens) -> None:
+        self._store.save(tokens)
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing the descriptor releases the flock
+
+
+Held = TypeVar("Held")
+Resource = TypeVar("Resource")
+
+
+@asynccontextmanager
+async def held_in_thread(acquire: Callable[[], Resource], release: Callable[[Resource], None],
+                         view: Callable[[Resource], Held]) -> AsyncIterator[Held]:
+    """`acquire()` blocks until a lock is ours: it runs in a worker thread so the event loop keeps serving
+    meanwhile. `release(resource)` runs when the block ends, also in a thread. When the waiting task is
+    cancelled, the lock is released as soon as `acquire` returns, so a cancelled send never leaves it held."""
+    loop = asyncio.get_running_loop()
+    acquiring = loop.run_in_executor(None, acquire)
+    try:
+        resource = await asyncio.shield(acquiring)
+    except asyncio.CancelledError:
+        def release_late(done: asyncio.Future) -> None:
+            if not done.cancelled() and done.exception() is None:
+                loop.run_in_executor(None, release, done.result())
+
+        acquiring.add_done_callback(release_late)
+        raise
+    try:
+        yield view(resource)
+    finally:
+        await asyncio.shield(loop.run_in_executor(None, release, resource))
 
 
 def _create_exclusive(tmp: Path, path: Path) -> bool:
