@@ -50,17 +50,22 @@ def _messages(texts: list[str]) -> list[Message]:
     return messages
 
 
-def _featurize(featurizer_cls: type, tmp_path: Path, texts: list[str]) -> list[Message]:
-    """Trains the two featurizers of `featurizer_cls` on EXAMPLES, then featurizes `texts`."""
-    storage = _storage(tmp_path / featurizer_cls.__name__)
+def _train_featurizers(featurizer_cls: type, storage: LocalModelStorage, texts: list[str]
+                       ) -> tuple[TrainingData, list[Message]]:
+    """Trains the two featurizers of `featurizer_cls` on EXAMPLES; the featurized training data and `texts`."""
     training = TrainingData([Message({TEXT: t, INTENT: i}) for t, i in EXAMPLES])
     WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process_training_data(training)
     messages = _messages(texts)
     for n, config in enumerate(FEATURIZERS):
         featurizer = _build(featurizer_cls, config, storage, f"featurizer{n}")
         featurizer.train(training)
+        featurizer.process_training_data(training)
         featurizer.process(messages)
-    return messages
+    return training, messages
+
+
+def _featurize(featurizer_cls: type, tmp_path: Path, texts: list[str]) -> list[Message]:
+    return _train_featurizers(featurizer_cls, _storage(tmp_path / featurizer_cls.__name__), texts)[1]
 
 
 @pytest.fixture()
@@ -106,14 +111,7 @@ def test_trained_classifier_predicts_like_stock(tmp_path: Path) -> None:
     for featurizer_cls, lr_cls in ((CountVectorsFeaturizer, LogisticRegressionClassifier),
                                    (SentenceCountVectorsFeaturizer, SentenceLogisticRegression)):
         storage = _storage(tmp_path / lr_cls.__name__)
-        training = TrainingData([Message({TEXT: t, INTENT: i}) for t, i in EXAMPLES])
-        WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process_training_data(training)
-        messages = _messages(texts)
-        for n, config in enumerate(FEATURIZERS):
-            featurizer = _build(featurizer_cls, config, storage, f"featurizer{n}")
-            featurizer.train(training)
-            featurizer.process_training_data(training)
-            featurizer.process(messages)
+        training, messages = _train_featurizers(featurizer_cls, storage, texts)
         classifier = _build(lr_cls, {"random_state": 42}, storage, "classifier")
         classifier.train(training)
         classifier.process(messages)

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.settings import Settings, load_settings
+from bot.sqlite_begin import explicit_begin
 from bot.status.codes import normalize_code
 from bot.status.config import status_db_url
 from bot.status.phone import last4, load_salt, phone_digits, phone_hash
@@ -183,22 +184,7 @@ def _sqlite_engine(url: str) -> Engine:
         url, future=True, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=4,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS},
     )
-
-    @sa.event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we send BEGIN ourselves, below
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
-        cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: still consistent after a crash
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def on_begin(connection: Connection) -> None:
-        write = connection.get_execution_options().get("caunoi_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    return engine
+    return explicit_begin(engine, BUSY_TIMEOUT_SECONDS, "caunoi_write", synchronous_normal=True)
 
 
 class StatusStore:

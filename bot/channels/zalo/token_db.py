@@ -46,6 +46,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.channels.zalo.tokens import HeldTokens, Tokens, TokenStorage, TokenStore, TokenStoreError, held_in_thread
 from bot.settings import Settings
+from bot.sqlite_begin import explicit_begin
 
 log = logging.getLogger(__name__)
 
@@ -289,18 +290,4 @@ def _sqlite_engine(url: sa.engine.URL, busy_timeout_s: float) -> Engine:
     by two (the locked one does move between worker threads, one at a time)."""
     engine = sa.create_engine(url, future=True, poolclass=sa.pool.NullPool, hide_parameters=True,
                               connect_args={"check_same_thread": False, "timeout": busy_timeout_s})
-
-    @sa.event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we send BEGIN ourselves, below
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def on_begin(connection: Connection) -> None:
-        locking = connection.get_execution_options().get("caunoi_lock", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if locking else "BEGIN")
-
-    return engine
+    return explicit_begin(engine, busy_timeout_s, "caunoi_lock")
