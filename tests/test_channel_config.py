@@ -12,6 +12,7 @@ def settings(monkeypatch):
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_MODE", "TELEGRAM_WEBHOOK_URL",
                  "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_FILE_BASE_URL", "ZALO_APP_ID", "ZALO_OA_SECRET_KEY",
                  "ZALO_APP_SECRET", "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "ZALO_OPENAPI_URL", "ZALO_OAUTH_URL",
+                 "ZALO_PUBLIC_URL", "ZALO_AUDIO_HOURS",
                  "CAUNOI_KIOSK"):
         monkeypatch.delenv(name, raising=False)
     return load_settings()

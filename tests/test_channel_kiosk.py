@@ -26,7 +26,7 @@ import pytest
 import requests
 
 from bot.channels import notices
-from bot.channels.kiosk.spoken import SpokenAnswers, byte_range
+from bot.channels.spoken import SpokenAnswers, byte_range
 from bot.context import knowledge_base
 from bot.dialogue.answers import ordered_documents
 from bot.settings import load_settings

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels import notices
+from bot.channels.zalo.listen import LISTEN
 from tests.conftest import ROOT, start_assistant
 from tests.standins.telegram_bot_api import TelegramBotAPI
 from tests.standins.zalo_api import ZaloAPI, event_body, post_event, sign_event, zalo_event
@@ -111,3 +112,14 @@ def test_zalo_audio_message_is_transcribed_and_answered(assistant, stand_ins, tm
     expected = words(transcript_of(clip))
     assert len(words(texts[0]) & expected) >= len(expected) // 2
     assert len(texts) >= 2
+    # No ZALO_PUBLIC_URL here: text only. The user's next turn is answered after every message of this one,
+    # so once it is in, a link to hear this answer would be too (with the setting: test_channel_zalo_voice.py).
+    typed = zalo_event("user_send_text", "u-voice-1", app_id=APP_ID, text="mất bao lâu")
+    body = event_body(typed)
+    post_event(f"http://127.0.0.1:{assistant.port}/webhooks/zalo/webhook", body,
+               sign_event(body, APP_ID, typed["timestamp"], OA_SECRET))
+    while len(zalo.texts("u-voice-1")) <= len(texts) and time.monotonic() < deadline + 60:
+        time.sleep(0.1)
+    after = zalo.texts("u-voice-1")
+    assert len(after) > len(texts) and not any(t.startswith(LISTEN.split("{")[0]) for t in after), after
+    assert assistant.output().count("set ZALO_PUBLIC_URL") == 1  # how to turn links on, said once

@@ -15,6 +15,7 @@ import http.client
 import itertools
 import json
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -27,7 +28,8 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from tests.conftest import RunningAssistant, loud_test_server
+from bot.channels.zalo.listen import LISTEN
+from tests.conftest import ROOT, RunningAssistant, loud_test_server
 from tests.deploy_files import NGINX_CONF, caunoi_services, compose
 from tests.nginx_server import NginxServer, NginxUnavailable, find_nginx
 from tests.replicas import kill, redis_server, start_replicas, stop_or_kill
@@ -41,6 +43,8 @@ ZALO_OA_SECRET = "oa-secret-deploy-Wm3"
 ZALO_APP_SECRET = "app-secret-deploy"
 STATUS_TOKEN = "status-token-deploy-0123456789abcdef"
 MB = 1024 * 1024
+WHISPER = ROOT.parent / "shared" / "models" / "faster-whisper-base"
+CLIPS = ROOT.parent / "shared" / "audio" / "vi_clips"
 _chat_ids = itertools.count(7_100_001)
 
 
@@ -145,7 +149,11 @@ def deployment(nginx_binary: str, trained_model: Path, postgres_url: str, redis_
             "ZALO_APP_ID": ZALO_APP_ID, "ZALO_OA_SECRET_KEY": ZALO_OA_SECRET, "ZALO_APP_SECRET": ZALO_APP_SECRET,
             "ZALO_ACCESS_TOKEN": "AT-deploy", "ZALO_REFRESH_TOKEN": "RT-deploy",
             "ZALO_OPENAPI_URL": zalo.url, "ZALO_OAUTH_URL": zalo.url,
+            # People who speak on Zalo get a link to hear the answer, at nginx's address.
+            "ZALO_PUBLIC_URL": f"http://127.0.0.1:{nginx_port}",
         }
+        if WHISPER.exists():  # loaded by the replica that gets a voice message, and only then
+            env.update(CAUNOI_STT_ENGINE="whisper", CAUNOI_WHISPER_MODEL=str(WHISPER))
         replicas = start_replicas([tmp_path_factory.mktemp(f"nginx-replica-{n}") for n in "ab"], env)
         nginx = None
         try:
@@ -214,6 +222,47 @@ def test_kiosk_spoken_answers_are_found_whichever_replica_is_asked(deployment: D
     fetched = [deployment.request("GET", path) for _ in range(4)]
     for audio in fetched:
         assert audio.status == 200 and audio.response.content[:3] in (b"ID3", b"\xff\xfb", b"\xff\xf3"), audio.log
+    assert any(", " in a.upstream for a in fetched), (
+        f"round-robin sent some requests to the other replica first: {[a.upstream for a in fetched]}")
+
+
+def _is_mp3(data: bytes) -> bool:
+    return data[:3] in (b"ID3", b"\xff\xfb", b"\xff\xf3")
+
+
+def test_zalo_audio_links_are_get_only_and_asked_of_every_replica(deployment: Deployment) -> None:
+    path = f"/webhooks/zalo/audio/{secrets.token_urlsafe(16)}.mp3"
+    unknown = deployment.request("GET", path)
+    assert unknown.status == 404 and not unknown.from_nginx(), unknown.log
+    assert ", " in unknown.upstream, f"nginx asked the other replica too: {unknown.upstream}"
+    assert "text/html" in unknown.response.headers["content-type"]  # the replica's page for a person
+    for method in ("POST", "PUT", "DELETE"):
+        assert _is_nginx_page(deployment.request(method, path, content=b"x"), 403), method
+
+
+@pytest.mark.skipif(not WHISPER.exists(), reason="needs ../shared/models/faster-whisper-base")
+def test_zalo_spoken_answers_are_found_whichever_replica_is_asked(deployment: Deployment, tmp_path: Path) -> None:
+    """The link a Zalo user taps leads to the replica that answered them, through nginx, whichever is asked first."""
+    m4a = tmp_path / "voice.m4a"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(CLIPS / "vieneu_03.wav"),
+                    "-c:a", "aac", str(m4a)], check=True)
+    user = str(8_900_000_000_000_000 + int(time.time() * 1000) % 10**9)
+    event = zalo_event("user_send_audio", user, app_id=ZALO_APP_ID,
+                       attachments=[{"type": "audio", "payload": {"url": deployment.zalo.add_file(m4a.read_bytes())}}])
+    body = event_body(event)
+    sent = deployment.request("POST", "/webhooks/zalo/webhook", content=body,
+                              headers=sign_event(body, ZALO_APP_ID, event["timestamp"], ZALO_OA_SECRET))
+    assert sent.status == 200, sent.response.text
+    prefix = LISTEN.split("{")[0]
+    deadline = time.monotonic() + 180
+    while not any(t.startswith(prefix) for t in deployment.zalo.texts(user)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [link] = [t[len(prefix):] for t in deployment.zalo.texts(user) if t.startswith(prefix)]
+    assert link.startswith(f"{deployment.nginx.url}/webhooks/zalo/audio/"), link
+    fetched = [deployment.request("GET", link[len(deployment.nginx.url):]) for _ in range(4)]
+    for audio in fetched:
+        assert audio.status == 200 and _is_mp3(audio.response.content), audio.log
+        assert audio.response.headers["content-type"] == "audio/mpeg"
     assert any(", " in a.upstream for a in fetched), (
         f"round-robin sent some requests to the other replica first: {[a.upstream for a in fetched]}")
 

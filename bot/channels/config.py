@@ -5,9 +5,12 @@ A channel is on when its credentials are present; without them `caunoi run` serv
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.settings import Settings
 
@@ -42,6 +45,10 @@ class ZaloConfig:
     refresh_token: str
     openapi_url: str
     oauth_url: str
+    # The https:// address people reach this server at (what Zalo's console has before /webhooks/zalo/webhook).
+    # Set: people who speak also get a link to hear the answer. Empty: text only.
+    public_url: str = ""
+    audio_hours: float = 24.0  # how long such a link works
 
     @property
     def enabled(self) -> bool:
@@ -69,9 +76,46 @@ def telegram_config(settings: Settings) -> TelegramConfig:
     return config
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+MAX_AUDIO_HOURS = 7 * 24  # Zalo's own window for answering a user
+
+
+def public_base_url(value: str, name: str) -> str:
+    """A public base address for links people tap: https://host[:port][/prefix], no trailing slash.
+    http:// only on loopback (tests, a proxy on the same machine). ValueError: one line saying what to set."""
+    if not value:
+        return ""
+    wanted = f"{name} must be this server's public https:// address, e.g. https://caunoi.example.org"
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ValueError(f"{wanted} (this one cannot be read)") from None
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"{wanted}, without a user name or password in it")
+    if parts.scheme == "http" and host in LOOPBACK_HOSTS:
+        pass
+    elif parts.scheme != "https" or not host:
+        raise ValueError(f"{wanted} (http:// only for 127.0.0.1 or localhost), not {value!r}")
+    if parts.query or parts.fragment or "/webhooks/" in parts.path + "/":
+        raise ValueError(f"{wanted}: the part before /webhooks/..., without ? or #, not {value!r}")
+    return value.rstrip("/")
+
+
+def _hours(value: str, name: str) -> float:
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = math.nan
+    if not 0 < hours <= MAX_AUDIO_HOURS:  # also refuses nan
+        raise ValueError(f"{name} must be a number of hours above 0 and at most {MAX_AUDIO_HOURS}, not {value!r}")
+    return hours
+
+
 def zalo_config(settings: Settings) -> ZaloConfig:
     section = settings.sections.get("zalo") or {}
-    return ZaloConfig(
+    config = ZaloConfig(
         app_id=_pick("ZALO_APP_ID", section, "app_id"),
         oa_secret_key=_pick("ZALO_OA_SECRET_KEY", section, "oa_secret_key"),
         app_secret=_pick("ZALO_APP_SECRET", section, "app_secret"),
@@ -79,4 +123,13 @@ def zalo_config(settings: Settings) -> ZaloConfig:
         refresh_token=_pick("ZALO_REFRESH_TOKEN", section, "refresh_token"),
         openapi_url=_pick("ZALO_OPENAPI_URL", section, "openapi_url", "https://openapi.zalo.me").rstrip("/"),
         oauth_url=_pick("ZALO_OAUTH_URL", section, "oauth_url", "https://oauth.zaloapp.com").rstrip("/"),
+    )
+    if not config.enabled:
+        return config
+    return dataclasses.replace(
+        config,
+        public_url=public_base_url(_pick("ZALO_PUBLIC_URL", section, "public_url"),
+                                   "ZALO_PUBLIC_URL (zalo.public_url)"),
+        audio_hours=_hours(_pick("ZALO_AUDIO_HOURS", section, "audio_hours", "24"),
+                           "ZALO_AUDIO_HOURS (zalo.audio_hours)"),
     )

@@ -38,9 +38,9 @@ from sanic.response import HTTPResponse
 from bot.channels import notices
 from bot.channels.inbox import MAX_TEXT_CHARS, Inbox, Incoming, Outcome
 from bot.channels.kiosk.assets import Assets
-from bot.channels.kiosk.spoken import SpokenAnswers, byte_range
 from bot.channels.render import Outgoing
 from bot.channels.seen import SeenMessages
+from bot.channels.spoken import SpokenAnswers, audio_response
 from bot.context import knowledge_base
 from bot.dialogue.reply import payload
 from bot.settings import load_settings
@@ -57,7 +57,6 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 ASSETS = {"kiosk.js": "text/javascript; charset=utf-8", "kiosk.css": "text/css; charset=utf-8"}
 # crypto.getRandomValues-made UUID v4, as the page makes it (randomUUID needs https, kiosks use http).
 SENDER_FORM = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-CLIP_FORM = re.compile(r"([A-Za-z0-9_-]{22})\.mp3")  # secrets.token_urlsafe(16)
 MAX_JSON_BYTES = 32 * 1024  # a 2,000-character question, \u-escaped, with room to spare
 MAX_AUDIO_BYTES = Limits().max_bytes  # what the decoder accepts: refuse bigger before reading it
 MULTIPART_SLACK = 64 * 1024
@@ -132,7 +131,7 @@ class KioskInput(InputChannel):
     def __init__(self, data_dir: Path) -> None:
         self.seen = SeenMessages(Path(data_dir) / "channels.db")
         self.assets = Assets(STATIC_DIR)
-        self.spoken = SpokenAnswers(self._spoken_mp3)
+        self.spoken = SpokenAnswers(self._spoken_mp3, name="Kiosk")
         self._voice_task: asyncio.Task | None = None
         self._voice_jobs = 0
 
@@ -296,23 +295,9 @@ class KioskInput(InputChannel):
         return response.raw(asset.body, content_type=ASSETS[name], headers=headers)
 
     async def on_audio(self, request: Request, clip: str) -> HTTPResponse:
-        match = CLIP_FORM.fullmatch(clip)
-        if match is None:
-            return error(404, NO_CLIP)
-        try:
-            mp3 = await self.spoken.audio(match.group(1), AUDIO_WAIT_SECONDS)
-        except KeyError:
-            return error(404, NO_CLIP)
-        if mp3 is None:
-            return error(503, NO_VOICE)
-        headers = {"Cache-Control": "private, max-age=900", "Accept-Ranges": "bytes",
-                   "X-Content-Type-Options": "nosniff"}
-        part = byte_range(request.headers.get("range"), len(mp3))
-        if part is None:
-            return response.raw(mp3, content_type=Format.MP3.mime, headers=headers)
-        start, end = part
-        headers["Content-Range"] = f"bytes {start}-{end}/{len(mp3)}"
-        return response.raw(mp3[start:end + 1], status=206, content_type=Format.MP3.mime, headers=headers)
+        return await audio_response(request, self.spoken, clip, wait=AUDIO_WAIT_SECONDS,
+                                    cache_control="private, max-age=900",
+                                    missing=lambda status: error(status, NO_CLIP if status == 404 else NO_VOICE))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         inbox = Inbox(on_new_message, self.seen)

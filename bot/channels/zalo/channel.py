@@ -6,6 +6,9 @@ acknowledges it at once and answers in a background task, through the shared Inb
 msg_id, in order per user, rate-limited. A clean stop waits for those tasks; webhooks arriving while
 stopping get 503 so Zalo delivers them again to the restarted server.
 
+Someone who speaks gets the answer as text and, with ZALO_PUBLIC_URL set, a link to hear it, served at
+/webhooks/zalo/audio/<id>.mp3 (listen.py: why a link, and how long it works).
+
 Tokens live in `<data dir>/zalo_tokens.json`, or, when a shared database is configured (several replicas),
 in its `zalo_tokens` table (token_db.py says which): the environment only seeds them (the refresh token is
 single-use, see tokens.py). Without any tokens the channel still acknowledges webhooks and says so, once,
@@ -30,6 +33,7 @@ from bot.channels.config import ZaloConfig, zalo_config
 from bot.channels.download import fetch_limited
 from bot.channels.inbox import Inbox, Incoming
 from bot.channels.proactive import ProactiveOutput
+from bot.channels.render import Outgoing
 from bot.channels.seen import SeenMessages
 from bot.channels.zalo import signature
 from bot.channels.zalo.client import ZaloClient
@@ -47,6 +51,7 @@ from bot.channels.zalo.events import (
     event_from_envelope,
     parse_envelope,
 )
+from bot.channels.zalo.listen import SpokenLinks, no_links
 from bot.channels.zalo.sender import ZaloSender, anonymous
 from bot.channels.zalo.token_db import TOKEN_FILE, SQLTokenStore, open_token_store
 from bot.channels.zalo.tokens import TokenStorage, TokenStore, TokenStoreError
@@ -144,7 +149,9 @@ class ZaloInput(InputChannel):
         self.client = ZaloClient(config.app_id, config.app_secret, token_store=self.store,
                                  openapi_url=config.openapi_url, oauth_url=config.oauth_url)
         self.sender = ZaloSender(self.client, auth_problem_reported=not self._seed_tokens())
-        self.router = EventRouter(optional_voice_service())
+        voice = optional_voice_service()
+        self.router = EventRouter(voice)
+        self.links = self._spoken_links(voice)
         self.tasks: set[asyncio.Task] = set()  # references, or the loop may collect a running answer
         self.stopping = False
 
@@ -189,6 +196,26 @@ class ZaloInput(InputChannel):
         else:
             logger.info("Zalo channel is on (tokens in %s).", self.store.location)
         return True
+
+    def _spoken_links(self, voice: VoiceService | None) -> SpokenLinks | None:
+        if voice is None:
+            return None  # voice is off altogether (logged by the voice service)
+        if not self.config.public_url:
+            logger.info("Zalo: voice messages are answered in text only. To also send a link to hear the answer, "
+                        "set ZALO_PUBLIC_URL (zalo.public_url in caunoi.yml) to this server's public https:// "
+                        "address, the one before /webhooks/zalo/webhook.")
+            return None
+        logger.info("Zalo: voice messages are answered in text and with a link to hear the answer "
+                    "(%s/webhooks/zalo/audio/..., working for %g h).", self.config.public_url, self.config.audio_hours)
+        return SpokenLinks(self.config.public_url, voice, self.config.audio_hours)
+
+    async def answer_aloud(self, user_id: str, sender: str, replies: list[Outgoing]) -> None:
+        """A voice turn's answer: the text first, then the link to hear it (when the text got through)."""
+        if not await self.sender.send(user_id, replies) or self.links is None:
+            return
+        link = await self.links.message_for(sender, replies)
+        if link is not None:
+            await self.sender.send(user_id, [link])
 
     # -- webhook ----------------------------------------------------------------------------------------
 
@@ -237,7 +264,11 @@ class ZaloInput(InputChannel):
             logger.debug("Zalo %s event: nothing to answer", event.event_name)
             return
         user_id = user_id_of(incoming.sender_id)
-        outcome = await inbox.handle(incoming, lambda replies: self.sender.send(user_id, replies))
+        if incoming.transcribe is not None:  # they spoke
+            outcome = await inbox.handle(
+                incoming, lambda replies: self.answer_aloud(user_id, incoming.sender_id, replies))
+        else:
+            outcome = await inbox.handle(incoming, lambda replies: self.sender.send(user_id, replies))
         logger.debug("Zalo %s from user %s: %s", event.event_name, anonymous(user_id), outcome.value)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -258,6 +289,10 @@ class ZaloInput(InputChannel):
             except TokenStoreError:
                 tokens = False
             return response.json({"status": "ok", "tokens": tokens})
+
+        @bp.route("/audio/<name>", methods=["GET"])
+        async def audio(request: Request, name: str) -> response.HTTPResponse:
+            return await (self.links.serve if self.links is not None else no_links)(request, name)
 
         @bp.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> response.HTTPResponse:
