@@ -118,15 +118,8 @@ def buttons(message: Message) -> list[tuple[str, str]]:
 
 
 def wait_sent(zalo: ZaloAPI, user: str, done: Callable[[list[Message]], bool], timeout: float = WAIT) -> list[Message]:
-    """Poll what the stand-in accepted for `user` until `done` holds (like the stand-in's own wait_for)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        sent = zalo.sent_messages(user)
-        if done(sent):
-            return sent
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"user got {[(m['text'] or '<picture>')[:60] for m in sent]}")
-        time.sleep(0.05)
+    """Poll what the stand-in accepted for `user` until `done` holds."""
+    return zalo.wait_sent(user, done, timeout)
 
 
 def ask(deployment: Deployment, user: str, text: str, until: str | None = None) -> str:

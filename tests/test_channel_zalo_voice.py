@@ -230,14 +230,7 @@ def post(assistant: RunningAssistant, event: dict[str, Any]) -> None:
 
 def wait_sent(zalo: ZaloAPI, user: str, done: Callable[[list[dict[str, Any]]], bool],
               timeout: float = 180) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + timeout
-    while True:
-        sent = zalo.sent_messages(user)
-        if done(sent):
-            return sent
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"user got {[(m['text'] or '<picture>')[:70] for m in sent]}")
-        time.sleep(0.05)
+    return zalo.wait_sent(user, done, timeout)
 
 
 def m4a(clip: str, tmp: Path) -> bytes:

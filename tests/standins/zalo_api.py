@@ -120,6 +120,18 @@ class ZaloAPI(StandInServer):
         with self._state:
             return [dict(m) for m in self._sent if user_id is None or m["user_id"] == user_id]
 
+    def wait_sent(self, user_id: str, done: Callable[[list[dict[str, Any]]], bool],
+                  timeout: float = 180) -> list[dict[str, Any]]:
+        """Poll what was accepted for `user_id` until `done` holds; TimeoutError shows what was sent."""
+        deadline = time.monotonic() + timeout
+        while True:
+            sent = self.sent_messages(user_id)
+            if done(sent):
+                return sent
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"user got {[(m['text'] or '<picture>')[:70] for m in sent]}")
+            time.sleep(0.05)
+
     def texts(self, user_id: str) -> list[str]:
         return [m["text"] for m in self.sent_messages(user_id) if m["text"] is not None]
 
