@@ -115,7 +115,27 @@ def send_only_the_current_turn_to_actions() -> None:
     RemoteAction._action_call_format = _action_call_format
 
 
+# Seconds a pooled connection to the action server may sit idle before we drop it. The action
+# server (Sanic) closes idle connections after 5 s; aiohttp's default keeps them 15 s, so a request
+# could be written into a connection the server was closing ("Can not write request body"): seen
+# under load as an answer with no message. Dropping ours first removes that race.
+IDLE_CONNECTION_SECONDS = 2.0
+
+
+def keep_alive_session(endpoint: Any) -> Any:
+    """Rasa's session for `endpoint` (headers, timeout), on a connector that drops idle connections
+    before the server does."""
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    return aiohttp.ClientSession(
+        headers=endpoint.headers, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+        connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS),
+    )
+
+
 def reuse_http_sessions() -> None:
+    """One keep-alive session per endpoint (Rasa opened a new one, and a new connection, per call)."""
     import aiohttp
     from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
 
@@ -130,7 +150,7 @@ def reuse_http_sessions() -> None:
         loop = asyncio.get_running_loop()
         cached = self.__dict__.get("_caunoi_session")
         if cached is None or cached[0] is not loop or cached[1].closed:
-            cached = (loop, self.session())
+            cached = (loop, keep_alive_session(self))
             self.__dict__["_caunoi_session"] = cached
         headers = {"Content-Type": content_type} if content_type else {}
         headers.update(kwargs.pop("headers", {}))

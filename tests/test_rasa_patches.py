@@ -129,3 +129,45 @@ def test_actions_get_the_tracker_itself_unless_the_copy_could_differ(trained_mod
     assert seen[1] is not got[1] and seen[1].get_slot("status_step") == "code"  # policy events: a copy
     assert seen[2] is not got[2]  # Rasa's featurization marker is a policy event too: a copy
     assert "copy" not in vars(got[0]) and got[0].copy() is not got[0]  # the method is back
+
+
+def test_action_connections_are_reused_but_dropped_before_the_server_drops_them() -> None:
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+    from sanic.config import DEFAULT_CONFIG
+
+    # The action server is Sanic with its default keep-alive: ours must give up an idle connection first.
+    assert rasa_patches.IDLE_CONNECTION_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"]
+    original = EndpointConfig.request
+
+    async def scenario() -> list[int]:
+        ports: list[int] = []
+
+        async def webhook(request: web.Request) -> web.Response:
+            ports.append(request.transport.get_extra_info("peername")[1])  # the client's side of the connection
+            return web.json_response({"events": [], "responses": []})
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app, keepalive_timeout=75)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        try:
+            for pause in (0, 0.2, rasa_patches.IDLE_CONNECTION_SECONDS + 1.5):
+                await asyncio.sleep(pause)
+                assert await endpoint.request(json={"next_action": "action_answer"}) == {"events": [], "responses": []}
+        finally:
+            await endpoint.__dict__["_caunoi_session"][1].close()
+            await runner.cleanup()
+        return ports
+
+    try:
+        rasa_patches.reuse_http_sessions()
+        ports = asyncio.run(scenario())
+    finally:
+        EndpointConfig.request = original
+    assert ports[0] == ports[1]  # kept alive between calls
+    assert ports[2] != ports[1]  # idle longer than our limit: a fresh connection, not the stale one
