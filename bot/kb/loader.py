@@ -69,7 +69,9 @@ def _load_file(path: Path) -> tuple[Procedure | None, list[KBError]]:
 
 
 def _check_alias_clashes(kb: KnowledgeBase) -> None:
-    """The same alias in two entries would make the procedure ambiguous: reject the later file."""
+    """The same alias in two entries would make the procedure ambiguous: an error on the later entry
+    (`caunoi kb validate` and strict loading fail on it). The entry itself stays loaded: one clashing
+    alias should not take a whole procedure away from people at run time."""
     owner: dict[str, str] = {}
     for pid in sorted(kb.procedures):
         procedure = kb.procedures[pid]
