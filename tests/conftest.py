@@ -43,6 +43,22 @@ class RunningAssistant:
         """Everything the servers printed so far (a file, not a pipe: a full pipe blocks them)."""
         return self.log.read_text(encoding="utf-8", errors="replace")
 
+    def wait_telegram_connected(self, timeout: float = 60) -> None:
+        """Until the Telegram channel's runner is ready (in webhook mode: setWebhook answered). Before
+        that an update gets 503, which Telegram delivers again but a test delivering once would not."""
+        import json
+        import time
+        import urllib.request
+
+        health = f"http://127.0.0.1:{self.port}/webhooks/telegram/"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(health, timeout=10) as response:
+                if json.loads(response.read()).get("connected"):
+                    return
+            time.sleep(0.05)
+        raise TimeoutError(f"{health} never reported connected")
+
     def stop(self) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

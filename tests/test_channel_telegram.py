@@ -191,6 +191,7 @@ def webhook_deployment(trained_model, tmp_path_factory):
         data_dir = tmp_path_factory.mktemp("telegram-webhook")
         assistant = start_assistant(data_dir, env, port)
         api.wait_for(lambda r: getattr(r, "api_method", "") == "setWebhook", timeout=60)
+        assistant.wait_telegram_connected()
         yield api, assistant
         assistant.stop()
 

@@ -158,6 +158,8 @@ def deployment(nginx_binary: str, trained_model: Path, postgres_url: str, redis_
         nginx = None
         try:
             telegram.wait_for(lambda r: getattr(r, "api_method", "") == "setWebhook", count=2, timeout=60)
+            for replica in replicas:
+                replica.wait_telegram_connected()
             nginx = NginxServer([f"127.0.0.1:{r.port}" for r in replicas], port=nginx_port)
             nginx.start()
             running = Deployment(nginx, replicas, telegram, zalo)
