@@ -19,14 +19,12 @@ def _kb_validate(args: argparse.Namespace) -> int:
 
 
 def _kb_show(args: argparse.Namespace) -> int:
-    from bot.context import knowledge_base
+    from bot.context import procedure_or_complain
     from bot.dialogue.answers import RENDERERS
     from bot.settings import load_settings
 
-    kb = knowledge_base()
-    procedure = kb.get(args.id)
+    procedure = procedure_or_complain(args.id)
     if procedure is None:
-        print(f"Unknown procedure {args.id!r}. Known: {', '.join(kb.ids)}", file=sys.stderr)
         return 1
     for topic, render in RENDERERS.items():
         print(f"== {topic}\n{render(procedure, load_settings().commune)}\n")

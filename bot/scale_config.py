@@ -13,12 +13,11 @@ in-memory lock store, one process. Light on purpose: `caunoi run` reads it befor
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from bot.settings import Settings
+from bot.settings import Settings, env_or_setting, settings_section
 
 LOCK_KEY_PREFIX = "caunoi"  # Rasa's RedisLockStore: alphanumeric only
 
@@ -36,15 +35,11 @@ class ScaleConfig:
 
 
 def scale_section(settings: Settings) -> dict[str, Any]:
-    section = settings.sections.get("scale") or {}
-    if not isinstance(section, dict):
-        raise ValueError("scale: must be a mapping (tracker_db, lock_store, workers)")
-    return section
+    return settings_section(settings, "scale", "tracker_db, lock_store, workers")
 
 
 def _pick(env: str, settings: Settings, key: str) -> str:
-    value = os.environ.get(env) or scale_section(settings).get(key)
-    return str(value).strip() if value not in (None, "") else ""
+    return env_or_setting(env, scale_section(settings), key)
 
 
 def tracker_store_endpoint(url: str) -> dict[str, Any]:

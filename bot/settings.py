@@ -48,6 +48,21 @@ class Settings:
     sections: dict[str, Any] = field(default_factory=dict)
 
 
+def settings_section(settings: Settings, name: str, keys: str) -> dict[str, Any]:
+    """The `name:` section of the settings file ({} when absent); ValueError naming `keys` when it is
+    not a mapping."""
+    section = settings.sections.get(name) or {}
+    if not isinstance(section, dict):
+        raise ValueError(f"{name}: must be a mapping ({keys})")
+    return section
+
+
+def env_or_setting(env: str, section: dict[str, Any], key: str, default: str = "") -> str:
+    """The environment variable `env` when set and not empty, else `section[key]`, else `default`; stripped."""
+    value = os.environ.get(env) or section.get(key)
+    return str(value).strip() if value not in (None, "") else default
+
+
 _COMMUNE_FIELDS = ("name", "desk", "address", "phone", "hours")
 
 

@@ -48,6 +48,15 @@ def all_text(url: str) -> str:
         engine.dispose()
 
 
+def _run_together(targets: list) -> None:
+    """Each target on its own thread, all started before any is waited for."""
+    threads = [threading.Thread(target=target) for target in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def test_initials():
     assert initials("Nguyễn Văn An") == "N.V.A."
     assert initials("  đỗ thị ánh ") == "Đ.T.Á."
@@ -159,11 +168,7 @@ def test_two_workers_claim_each_change_once(store, db_url):
                 if s.claim_notification(notice.history_id, notice.channel, notice.recipient):
                     claimed.append((notice.history_id, notice.recipient))
 
-        threads = [threading.Thread(target=worker, args=(s,)) for s in (store, other, store, other)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        _run_together([lambda s=s: worker(s) for s in (store, other, store, other)])
     finally:
         other.close()
     assert sorted(r for _, r in claimed) == [f"telegram:{n}" for n in range(5)]
@@ -173,12 +178,7 @@ def test_concurrent_upserts_of_a_new_code_add_it_once(store, db_url):
     other = StatusStore(db_url, SALT)
     outcomes: list[str] = []
     try:
-        threads = [threading.Thread(target=lambda s=s: outcomes.append(s.upsert(record(), "x").outcome))
-                   for s in (store, other) * 3]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        _run_together([lambda s=s: outcomes.append(s.upsert(record(), "x").outcome) for s in (store, other) * 3])
     finally:
         other.close()
     assert sorted(outcomes) == ["added"] + ["unchanged"] * 5

@@ -10,13 +10,11 @@ from pathlib import Path
 def _checklist(args: argparse.Namespace) -> int:
     from bot.cards.checklist import write_card
     from bot.cards.fonts import FontNotFoundError
-    from bot.context import knowledge_base
+    from bot.context import procedure_or_complain
     from bot.settings import load_settings
 
-    kb = knowledge_base()
-    procedure = kb.get(args.id)
+    procedure = procedure_or_complain(args.id)
     if procedure is None:
-        print(f"Unknown procedure {args.id!r}. Known: {', '.join(kb.ids)}", file=sys.stderr)
         return 1
     targets = [(fmt, path) for fmt, path in (("png", args.png), ("pdf", args.pdf)) if path]
     if not targets:

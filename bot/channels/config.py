@@ -7,19 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
-from bot.settings import Settings
-
-
-def _pick(env: str, section: dict[str, Any], key: str, default: str = "") -> str:
-    value = os.environ.get(env)
-    if value is None or value == "":
-        value = section.get(key)
-    return str(value).strip() if value not in (None, "") else default
+from bot.settings import Settings, env_or_setting
 
 
 @dataclass(frozen=True)
@@ -57,19 +48,19 @@ class ZaloConfig:
 
 def telegram_config(settings: Settings) -> TelegramConfig:
     section = settings.sections.get("telegram") or {}
-    base = _pick("TELEGRAM_API_BASE_URL", section, "api_base_url", "https://api.telegram.org/bot")
+    base = env_or_setting("TELEGRAM_API_BASE_URL", section, "api_base_url", "https://api.telegram.org/bot")
     # The file endpoint sits beside the method endpoint: https://api.telegram.org/file/bot<token>/...
     default_files = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
-    mode = _pick("TELEGRAM_MODE", section, "mode", "polling").lower()
+    mode = env_or_setting("TELEGRAM_MODE", section, "mode", "polling").lower()
     if mode not in ("polling", "webhook"):
         raise ValueError(f"telegram.mode must be polling or webhook, not {mode!r}")
     config = TelegramConfig(
-        token=_pick("TELEGRAM_BOT_TOKEN", section, "token"),
+        token=env_or_setting("TELEGRAM_BOT_TOKEN", section, "token"),
         api_base_url=base,
-        file_base_url=_pick("TELEGRAM_FILE_BASE_URL", section, "file_base_url", default_files),
+        file_base_url=env_or_setting("TELEGRAM_FILE_BASE_URL", section, "file_base_url", default_files),
         mode=mode,
-        webhook_url=_pick("TELEGRAM_WEBHOOK_URL", section, "webhook_url"),
-        webhook_secret=_pick("TELEGRAM_WEBHOOK_SECRET", section, "webhook_secret"),
+        webhook_url=env_or_setting("TELEGRAM_WEBHOOK_URL", section, "webhook_url"),
+        webhook_secret=env_or_setting("TELEGRAM_WEBHOOK_SECRET", section, "webhook_secret"),
     )
     if config.enabled and mode == "webhook" and not (config.webhook_url and config.webhook_secret):
         raise ValueError("telegram webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET")
@@ -116,20 +107,20 @@ def _hours(value: str, name: str) -> float:
 def zalo_config(settings: Settings) -> ZaloConfig:
     section = settings.sections.get("zalo") or {}
     config = ZaloConfig(
-        app_id=_pick("ZALO_APP_ID", section, "app_id"),
-        oa_secret_key=_pick("ZALO_OA_SECRET_KEY", section, "oa_secret_key"),
-        app_secret=_pick("ZALO_APP_SECRET", section, "app_secret"),
-        access_token=_pick("ZALO_ACCESS_TOKEN", section, "access_token"),
-        refresh_token=_pick("ZALO_REFRESH_TOKEN", section, "refresh_token"),
-        openapi_url=_pick("ZALO_OPENAPI_URL", section, "openapi_url", "https://openapi.zalo.me").rstrip("/"),
-        oauth_url=_pick("ZALO_OAUTH_URL", section, "oauth_url", "https://oauth.zaloapp.com").rstrip("/"),
+        app_id=env_or_setting("ZALO_APP_ID", section, "app_id"),
+        oa_secret_key=env_or_setting("ZALO_OA_SECRET_KEY", section, "oa_secret_key"),
+        app_secret=env_or_setting("ZALO_APP_SECRET", section, "app_secret"),
+        access_token=env_or_setting("ZALO_ACCESS_TOKEN", section, "access_token"),
+        refresh_token=env_or_setting("ZALO_REFRESH_TOKEN", section, "refresh_token"),
+        openapi_url=env_or_setting("ZALO_OPENAPI_URL", section, "openapi_url", "https://openapi.zalo.me").rstrip("/"),
+        oauth_url=env_or_setting("ZALO_OAUTH_URL", section, "oauth_url", "https://oauth.zaloapp.com").rstrip("/"),
     )
     if not config.enabled:
         return config
     return dataclasses.replace(
         config,
-        public_url=public_base_url(_pick("ZALO_PUBLIC_URL", section, "public_url"),
+        public_url=public_base_url(env_or_setting("ZALO_PUBLIC_URL", section, "public_url"),
                                    "ZALO_PUBLIC_URL (zalo.public_url)"),
-        audio_hours=_hours(_pick("ZALO_AUDIO_HOURS", section, "audio_hours", "24"),
+        audio_hours=_hours(env_or_setting("ZALO_AUDIO_HOURS", section, "audio_hours", "24"),
                            "ZALO_AUDIO_HOURS (zalo.audio_hours)"),
     )

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 import yaml
 
 from bot.privacy.events import KEPT_SLOTS
+from bot.settings import settings_section
 
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_SESSION_MINUTES = 60.0
@@ -74,9 +75,7 @@ def retention_days(settings: Any) -> float:
     value = os.environ.get("CAUNOI_RETENTION_DAYS") or ""
     source = "CAUNOI_RETENTION_DAYS"
     if not value.strip():
-        section = settings.sections.get("privacy") or {}
-        if not isinstance(section, dict):
-            raise ValueError("privacy: must be a mapping (retention_days)")
+        section = settings_section(settings, "privacy", "retention_days")
         value, source = section.get("retention_days", DEFAULT_RETENTION_DAYS), "privacy.retention_days"
     return positive_days(value, source)
 

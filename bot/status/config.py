@@ -10,22 +10,17 @@ Light on purpose: `caunoi run` reads it to decide whether to serve the API, with
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from bot.settings import Settings
+from bot.settings import Settings, env_or_setting, settings_section
 
 
 def status_section(settings: Settings) -> dict[str, Any]:
-    section = settings.sections.get("status") or {}
-    if not isinstance(section, dict):
-        raise ValueError("status: must be a mapping (db_url, api_token, columns)")
-    return section
+    return settings_section(settings, "status", "db_url, api_token, columns")
 
 
 def _pick(env: str, settings: Settings, key: str) -> str:
-    value = os.environ.get(env) or status_section(settings).get(key)
-    return str(value).strip() if value not in (None, "") else ""
+    return env_or_setting(env, status_section(settings), key)
 
 
 def configured_status_db_url(settings: Settings) -> str:
