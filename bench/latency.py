@@ -24,7 +24,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.chat import free_port  # noqa: E402
+from bot.runtime.chat import free_port  # noqa: E402
 
 QUESTIONS = [
     "làm giấy khai sinh cho con cần gì", "mất bao lâu", "có mất tiền không", "thế còn kết hôn?",

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from latency import QUESTIONS, percentile, timed_turn, tree_cpu_s, tree_rss_mb  # noqa: E402
 
-from bot.environment import apply_quiet_env  # noqa: E402
+from bot.runtime.environment import apply_quiet_env  # noqa: E402
 from tests.conftest import RunningAssistant, start_assistant  # noqa: E402
 from tests.proxy import RoundRobinProxy  # noqa: E402
 

@@ -13,9 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.environment import child_env  # noqa: E402
 from bot.nlu.evaluate import evaluate  # noqa: E402
-from bot.training import fingerprint, is_up_to_date, model_path, train  # noqa: E402
+from bot.runtime.environment import child_env  # noqa: E402
+from bot.runtime.training import fingerprint, is_up_to_date, model_path, train  # noqa: E402
 
 STOCK_DIR = ROOT / "bench" / ".models"
 VARIANTS = ("all", "diacritics", "no_diacritics", "teencode", "spoken")
@@ -29,7 +29,7 @@ def stock_model() -> Path:
         return model
     print("Training the stock Rasa pipeline (DIET, 100 epochs)…", flush=True)
     subprocess.run(
-        [sys.executable, "-m", "bot.rasa_main", "train", "nlu", "--config", "bench/stock_config.yml",
+        [sys.executable, "-m", "bot.runtime.rasa_cli", "train", "nlu", "--config", "bench/stock_config.yml",
          "--nlu", "nlu", "--out", str(STOCK_DIR), "--fixed-model-name", "stock"],
         cwd=ROOT, env=child_env(), check=True,
     )

@@ -119,8 +119,8 @@ def main() -> int:
         print(f"needs {CLIPS} and {WHISPER_MODEL} (the shared folder beside the project)", file=sys.stderr)
         return 2
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from bot.context import knowledge_base
-    from voice.stt.select import hint_phrases
+    from bot.kb.shared import knowledge_base
+    from bot.voice.hints import hint_phrases
     from voice.stt.whisper_engine import WhisperEngine, build_prompt
 
     clips = load_clips(args.clips)

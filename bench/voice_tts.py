@@ -24,11 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.context import knowledge_base  # noqa: E402
+from bot.kb.shared import knowledge_base  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from bot.voice.prerender import answer_texts  # noqa: E402
 from tests.standins.gtts_server import GoogleTranslateTTS, clip  # noqa: E402
 from voice.decode import Limits, decode  # noqa: E402
-from voice.prerender import answer_texts  # noqa: E402
 from voice.tts.cache import SpeechCache  # noqa: E402
 from voice.tts.espeak_voice import EspeakVoice  # noqa: E402
 from voice.tts.gtts_voice import GttsVoice  # noqa: E402

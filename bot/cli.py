@@ -19,8 +19,8 @@ def _kb_validate(args: argparse.Namespace) -> int:
 
 
 def _kb_show(args: argparse.Namespace) -> int:
-    from bot.context import procedure_or_complain
     from bot.dialogue.answers import RENDERERS
+    from bot.kb.shared import procedure_or_complain
     from bot.settings import load_settings
 
     procedure = procedure_or_complain(args.id)
@@ -33,7 +33,7 @@ def _kb_show(args: argparse.Namespace) -> int:
 
 
 def _kb_export(args: argparse.Namespace) -> int:
-    from bot.training import export_nlu
+    from bot.runtime.training import export_nlu
 
     changed = export_nlu(project_root())
     print("nlu/procedures_generated.yml " + ("updated." if changed else "already up to date."))
@@ -41,15 +41,15 @@ def _kb_export(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from bot.training import train
+    from bot.runtime.training import train
 
     train(project_root(), force=args.force)
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.server import RunOptions, run
-    from bot.training import train
+    from bot.runtime.supervisor import RunOptions, run
+    from bot.runtime.training import train
 
     root = project_root()
     train(root)  # a no-op when the model is current
@@ -57,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from bot.chat import chat
+    from bot.runtime.chat import chat
 
     return chat(project_root(), args.url)
 
@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.privacy.cli import add_parser as add_purge_parser
     from bot.report.cli import add_parser as add_report_parser
     from bot.status.cli import add_parser as add_status_parser
-    from voice.cli import add_parser as add_voice_parser
+    from bot.voice.cli import add_parser as add_voice_parser
 
     add_voice_parser(sub)
     add_status_parser(sub)  # caunoi status import|show

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.environment import apply_quiet_env
-from bot.training import is_up_to_date, model_path, train
+from bot.runtime.environment import apply_quiet_env
+from bot.runtime.training import is_up_to_date, model_path, train
 
 ROOT = Path(__file__).resolve().parent.parent
 apply_quiet_env()
@@ -67,8 +67,8 @@ class RunningAssistant:
 
 def start_assistant(data_dir: Path, env: dict[str, str] | None = None, port: int | None = None) -> RunningAssistant:
     """`caunoi run` on free ports (or `port`); `env` adds settings such as channel tokens."""
-    from bot.chat import free_port
-    from bot.server import wait_for_port
+    from bot.runtime.chat import free_port
+    from bot.runtime.supervisor import wait_for_port
 
     port, actions_port = port or free_port(), free_port()
     env = {**os.environ, "CAUNOI_DATA_DIR": str(data_dir), **(env or {})}

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.chat import free_port
+from bot.runtime.chat import free_port
 from tests.deploy_files import NGINX_LISTEN, NGINX_REPLICAS, compose_document, nginx_mounts
 
 # What the access log keeps of each request: enough to tell nginx's own answers (no upstream) from a replica's.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bot.chat import free_port
+from bot.runtime.chat import free_port
 
 
 class PostgresUnavailable(RuntimeError):

@@ -14,7 +14,7 @@ import threading
 import aiohttp
 from aiohttp import web
 
-from bot.chat import free_port
+from bot.runtime.chat import free_port
 
 
 class RoundRobinProxy:

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.chat import free_port
+from bot.runtime.chat import free_port
 
 
 class RedisUnavailable(RuntimeError):

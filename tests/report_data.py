@@ -21,8 +21,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_ext.tracker_store import CachedSQLTrackerStore
 from bot.report.collect import LOCAL_TZ
-from bot.tracker_store import CachedSQLTrackerStore
 
 # (sender, channel, local time, text, intent, voice, replies as (topic, procedure_id))
 TURNS = [

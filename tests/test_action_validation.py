@@ -21,7 +21,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
-from bot.action_validation import ActionResponseValidator
+from bot.rasa_ext.action_validation import ActionResponseValidator
 from tests.fuzz_support import mutate
 
 SCHEMA = RemoteAction.action_response_format_spec()

@@ -3,7 +3,7 @@ import dataclasses
 import pytest
 
 from bot.channels.config import telegram_config, zalo_config
-from bot.server import RunOptions, enabled_channels, write_credentials
+from bot.runtime.supervisor import RunOptions, enabled_channels, write_credentials
 from bot.settings import load_settings
 
 
@@ -25,7 +25,7 @@ def with_sections(settings, **sections):
 def test_no_tokens_means_rest_only(settings):
     assert not telegram_config(settings).enabled
     assert not zalo_config(settings).enabled
-    assert enabled_channels(settings) == ["kiosk", "cards"]  # neither needs credentials
+    assert enabled_channels(settings) == ["rest", "kiosk", "cards"]  # neither needs credentials
 
 
 def test_telegram_from_config_and_environment_wins(settings, monkeypatch):
@@ -54,14 +54,14 @@ def test_zalo_needs_app_id_and_secret_key(settings, monkeypatch):
     monkeypatch.setenv("ZALO_OA_SECRET_KEY", "k")
     config = zalo_config(settings)
     assert config.enabled and config.openapi_url == "https://openapi.zalo.me"
-    assert enabled_channels(settings) == ["zalo", "kiosk", "cards"]
+    assert enabled_channels(settings) == ["rest", "zalo", "kiosk", "cards"]
     monkeypatch.setenv("CAUNOI_KIOSK", "0")
-    assert enabled_channels(settings) == ["zalo", "cards"]
+    assert enabled_channels(settings) == ["rest", "zalo", "cards"]
 
 
 def test_credentials_file_names_channels_without_secrets(settings, monkeypatch, tmp_path):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:very-secret")
     path = write_credentials(tmp_path, RunOptions(port=5999), enabled_channels(settings))
     text = path.read_text()
-    assert "bot.channels.telegram.channel.TelegramInput" in text and "rest" in text
+    assert "bot.channels.telegram.channel.TelegramInput" in text and "bot.channels.rest.channel.RestChannel" in text
     assert "very-secret" not in text

@@ -26,9 +26,10 @@ import pytest
 import requests
 
 from bot.channels import notices
+from bot.channels.guard import MAX_BODY_BYTES
 from bot.channels.spoken import SpokenAnswers, byte_range
-from bot.context import knowledge_base
 from bot.dialogue.answers import ordered_documents
+from bot.kb.shared import knowledge_base
 from bot.settings import load_settings
 from tests.conftest import ROOT, start_assistant
 from voice.errors import AudioTooLarge, AudioUnreadable
@@ -92,7 +93,7 @@ def kiosk(trained_model, tmp_path_factory) -> Iterator[Kiosk]:
         url = f"http://127.0.0.1:{running.port}/webhooks/kiosk/"
         page = wait_for_page(url)
         if page.status_code == 404:
-            pytest.fail("no kiosk at /webhooks/kiosk/: bot/server.py must always enable "
+            pytest.fail("no kiosk at /webhooks/kiosk/: bot/runtime/supervisor.py must always enable "
                         "bot.channels.kiosk.channel.KioskInput (CAUNOI_KIOSK not '0')")
         assert page.status_code == 200, page.text[:500]
         yield Kiosk(url)
@@ -281,7 +282,7 @@ BAD_TEXT = [
     ("an empty message", json.dumps({"sender": str(uuid.uuid4()), "message": "   "}).encode(), 400),
     ("a number", json.dumps({"sender": str(uuid.uuid4()), "message": 5}).encode(), 400),
     ("2,001 characters", json.dumps({"sender": str(uuid.uuid4()), "message": "a" * 2001}).encode(), 413),
-    ("a huge body", b'{"sender": "x", "message": "' + b"a" * 100_000 + b'"}', 413),
+    ("a body over the webhook limit", b'{"sender": "x", "message": "' + b"a" * MAX_BODY_BYTES + b'"}', 413),
 ]
 
 

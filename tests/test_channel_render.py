@@ -1,4 +1,4 @@
-from bot.channels.render import Button, from_engine
+from bot.channels.replies import Button, from_engine
 
 
 def test_engine_message_keeps_text_buttons_and_contract():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels import notices
-from bot.context import knowledge_base
+from bot.kb.shared import knowledge_base
 from tests.conftest import RunningAssistant, start_assistant
 from tests.standins.telegram_bot_api import TelegramBotAPI
 from voice.errors import AudioUnreadable
@@ -171,7 +171,7 @@ def test_messages_sent_while_stopped_are_answered_once_after_restart(deployment)
 
 
 def test_rest_keeps_working_beside_telegram(deployment):
-    from bot.chat import send
+    from bot.runtime.chat import send
 
     messages = send(deployment.assistant.url, "rest-user", "xin chào")
     assert any(m.get("text") for m in messages)
@@ -179,7 +179,7 @@ def test_rest_keeps_working_beside_telegram(deployment):
 
 @pytest.fixture(scope="module")
 def webhook_deployment(trained_model, tmp_path_factory):
-    from bot.chat import free_port
+    from bot.runtime.chat import free_port
 
     with TelegramBotAPI(TOKEN) as api:
         port = free_port()

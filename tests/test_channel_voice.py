@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels import notices
-from bot.channels.zalo.listen import LISTEN
+from bot.channels.zalo.audio_links import LISTEN
 from tests.conftest import ROOT, start_assistant
 from tests.standins.telegram_bot_api import TelegramBotAPI
 from tests.standins.zalo_api import ZaloAPI, event_body, post_event, sign_event, zalo_event

@@ -26,8 +26,8 @@ from bot.channels.config import ZaloConfig
 from bot.channels.inbox import Inbox
 from bot.channels.zalo.channel import ZaloInput
 from bot.channels.zalo.sender import MORE_BUTTONS
-from bot.context import knowledge_base
 from bot.kb import Procedure
+from bot.kb.shared import knowledge_base
 from bot.settings import load_settings
 from tests.conftest import RunningAssistant, start_assistant
 from tests.standins.zalo_api import MESSAGE_PATH, REFRESH_PATH, ZaloAPI, event_body, post_event, sign_event, zalo_event

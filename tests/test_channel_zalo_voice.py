@@ -29,9 +29,9 @@ import pytest
 
 from bot.channels import notices
 from bot.channels.config import zalo_config
-from bot.channels.render import Outgoing
+from bot.channels.replies import Outgoing
 from bot.channels.spoken import SpokenAnswers
-from bot.channels.zalo.listen import GONE, LISTEN, said
+from bot.channels.zalo.audio_links import GONE, LISTEN, said
 from bot.settings import load_settings
 from tests.conftest import ROOT, RunningAssistant, start_assistant
 from tests.standins.zalo_api import ZaloAPI, event_body, post_event, sign_event, zalo_event
@@ -115,7 +115,7 @@ def test_the_settings_file_key_and_the_link_lifetime(zalo_on, monkeypatch: pytes
 
 
 def test_caunoi_run_refuses_a_wrong_public_address(trained_model: Path, tmp_path: Path) -> None:
-    from bot.chat import free_port
+    from bot.runtime.chat import free_port
 
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("ZALO_", "TELEGRAM_"))},
            "CAUNOI_DATA_DIR": str(tmp_path), "ZALO_APP_ID": "123", "ZALO_OA_SECRET_KEY": "k",
@@ -202,7 +202,7 @@ def assistant(trained_model: Path, zalo: ZaloAPI,
               tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
     if not WHISPER.exists():
         pytest.skip("needs ../shared/models/faster-whisper-base")
-    from bot.chat import free_port
+    from bot.runtime.chat import free_port
 
     port = free_port()  # the link names the server, so its address is known before it starts
     env = {

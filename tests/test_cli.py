@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bot.chat import send
+from bot.runtime.chat import send
 from tests.conftest import start_assistant
 
 

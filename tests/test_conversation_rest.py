@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from bot.chat import send
 from bot.dialogue.reply import TOPICS
+from bot.runtime.chat import send
 
 
 def _custom(messages: list[dict]) -> dict:

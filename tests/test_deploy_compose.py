@@ -140,7 +140,7 @@ def test_each_replica_keeps_its_own_data_folder() -> None:
 
 
 def test_replica_settings_are_what_caunoi_run_reads(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.scale_config import scale_config, tracker_store_endpoint
+    from bot.runtime.scale_config import scale_config, tracker_store_endpoint
     from bot.settings import load_settings
     from bot.status.config import status_db_url
 
@@ -176,7 +176,7 @@ def test_replica_settings_are_what_caunoi_run_reads(monkeypatch: pytest.MonkeyPa
 
 
 def test_the_action_server_runs_inside_each_replica() -> None:
-    from bot.server import RunOptions
+    from bot.runtime.supervisor import RunOptions
 
     text = COMPOSE.read_text(encoding="utf-8")
     assert f"127.0.0.1:{RunOptions().actions_port}" in text, "the comment names where `caunoi run` starts it"

@@ -94,7 +94,7 @@ def test_the_build_context_leaves_out_this_machines_state() -> None:
 
 
 def test_the_build_context_keeps_what_the_image_needs() -> None:
-    from bot.training import INPUTS
+    from bot.runtime.training import INPUTS
 
     patterns = dockerignore_patterns()
     needed = [*INPUTS, "bot", "voice", "pyproject.toml", "uv.lock", "caunoi.yml", _pyproject("readme")]

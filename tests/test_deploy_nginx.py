@@ -28,7 +28,7 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from bot.channels.zalo.listen import LISTEN
+from bot.channels.zalo.audio_links import LISTEN
 from tests.conftest import ROOT, RunningAssistant, loud_test_server
 from tests.deploy_files import NGINX_CONF, caunoi_services, compose
 from tests.nginx_server import NginxServer, NginxUnavailable, find_nginx
@@ -133,7 +133,7 @@ class Deployment:
 @pytest.fixture(scope="module")
 def deployment(nginx_binary: str, trained_model: Path, postgres_url: str, redis_url: str,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    from bot.chat import free_port
+    from bot.runtime.chat import free_port
     from tests.pg import new_database
 
     database = new_database(postgres_url)

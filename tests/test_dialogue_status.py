@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.dialogue.status import (
-    MAX_CODE_FAILURES,
-    MAX_SENDER_FAILURES,
-    StatusContext,
-    StatusDialogue,
-    last_four,
-)
+from bot.dialogue.intents import Intent
+from bot.dialogue.status import MAX_CODE_FAILURES, MAX_SENDER_FAILURES, StatusDialogue, last_four
+from bot.dialogue.turn import Context, Turn
 from bot.settings import load_settings
 from bot.status.stages import STAGES
 from bot.status.store import ApplicationRecord, StatusStore
@@ -32,12 +28,14 @@ def store(tmp_path: Path) -> StatusStore:
 
 
 def dialogue(store: StatusStore, now: datetime = NOW) -> StatusDialogue:
-    return StatusDialogue(store, load_settings().commune, now)
+    return StatusDialogue(store, load_settings().commune, NAMES, now)
 
 
 def ctx(text: str, intent: str | None = None, sender: str = "telegram:1", channel: str = "telegram",
-        **slots) -> StatusContext:
-    return StatusContext(sender=sender, channel=channel, text=text, intent=intent, procedure_names=NAMES, **slots)
+        entities: dict[str, str] | None = None, **slots) -> Turn:
+    context = Context(**{f"status_{name}": value for name, value in slots.items()})
+    return Turn(sender=sender, text=text, intent=Intent.parse(intent), entities=entities or {}, context=context,
+                channel=channel)
 
 
 @pytest.mark.parametrize("text, digits", [
@@ -56,7 +54,7 @@ def test_not_a_status_question_is_left_to_the_other_answers(store: StatusStore) 
 def test_asks_for_the_code_then_the_digits_then_answers(store: StatusStore) -> None:
     d = dialogue(store)
     turn = d.turn(ctx("tra cứu hồ sơ", "check_status"))
-    assert turn.slots["status_step"] == "code" and turn.reply.extra["expects"] == "application_code"
+    assert turn.slots["status_step"] == "code" and turn.reply.custom["expects"] == "application_code"
     turn = d.turn(ctx(CODE.lower(), "nlu_fallback", step="code"))
     assert turn.slots == {"status_step": "phone", "status_code": CODE}
     turn = d.turn(ctx("5678", "nlu_fallback", step="phone", code=CODE))
@@ -103,7 +101,7 @@ def test_another_question_or_thoi_ends_the_status_question(store: StatusStore) -
     stopped = d.turn(ctx("thôi", "nlu_fallback", step="phone", code=CODE))
     assert stopped.slots["status_step"] is None and stopped.reply.topic == "status"
     again = d.turn(ctx("hả", "nlu_fallback", step="phone", code=CODE))
-    assert again.reply.extra["expects"] == "phone_last4" and again.slots == {}
+    assert again.reply.custom["expects"] == "phone_last4" and again.slots == {}
 
 
 def test_subscribing_needs_a_proven_code_and_a_channel_that_can_receive(store: StatusStore) -> None:

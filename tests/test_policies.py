@@ -9,7 +9,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
 
-from bot.policies import SingleTurnRulePolicy, rules_table
+from bot.rasa_ext.policies import SingleTurnRulePolicy, rules_table
 
 
 def _rule(intent: str, action: str) -> DialogueStateTracker:

@@ -14,7 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy.events import redact_event_dict, redact_text
 from bot.privacy.redact import CASE_CODE, ID_NUMBER, NAME, PHONE
-from bot.tracker_store import CachedSQLTrackerStore
+from bot.rasa_ext.tracker_store import CachedSQLTrackerStore
 
 PHONE_NUMBER, CCCD, CODE = "0912345678", "012345678901", "H12.22-251103-0042"
 MESSAGE = f"tên tôi là Nguyễn Văn An, số tôi {PHONE_NUMBER}, căn cước {CCCD}, mã {CODE}"

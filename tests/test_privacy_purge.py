@@ -18,10 +18,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.cli import main
 from bot.privacy.purge import purge, retention_days, session_expiry_minutes
+from bot.rasa_ext.tracker_store import CachedSQLTrackerStore
 from bot.report.collect import open_engine
 from bot.settings import Settings
 from bot.status.store import ApplicationRecord, StatusStore, applications, notifications, stage_history, subscriptions
-from bot.tracker_store import CachedSQLTrackerStore
 from tests.pg import new_database
 
 CODE = "H12.22-251103-0042"

@@ -1,4 +1,4 @@
-"""The Rasa hot-path fixes give the same results as the code they replace."""
+"""The Rasa patches give the same results as the code they replace, and can be undone."""
 
 from __future__ import annotations
 
@@ -8,19 +8,20 @@ from pathlib import Path
 import pytest
 from jsonschema import ValidationError
 
-from bot import rasa_patches
+from bot.rasa_ext import patches
+from bot.rasa_ext.patches.http_sessions import IDLE_CONNECTION_SECONDS, close_shared_session
 
 
 def test_cached_validator_accepts_good_and_rejects_bad_responses() -> None:
     from rasa.core.actions.action import RemoteAction
 
-    rasa_patches.speed_up_action_validation()
     action = RemoteAction("action_answer", None)
     good = {"events": [{"event": "slot", "name": "procedure", "value": "khai_sinh"}],
             "responses": [{"text": "xin chào"}]}
-    assert action._validate_action_result(good)
-    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
-        action._validate_action_result({"events": "not a list"})
+    with patches.applied("action_validation"):
+        assert action._validate_action_result(good)
+        with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+            action._validate_action_result({"events": "not a list"})
 
 
 def test_graph_run_without_dask_matches_dask(trained_model: Path) -> None:
@@ -35,14 +36,11 @@ def test_graph_run_without_dask_matches_dask(trained_model: Path) -> None:
     async def parse_all() -> list[dict]:
         return [await agent.processor.parse_message(UserMessage(text)) for text in texts]
 
-    try:
-        DaskGraphRunner.run = original
-        expected = asyncio.run(parse_all())
-        rasa_patches.run_graphs_without_dask()
+    expected = asyncio.run(parse_all())
+    with patches.applied("graph_runner"):
         assert DaskGraphRunner.run is not original
         assert asyncio.run(parse_all()) == expected
-    finally:
-        DaskGraphRunner.run = original
+    assert DaskGraphRunner.run is original
 
 
 def test_action_call_carries_only_the_current_turn(root: Path) -> None:
@@ -52,7 +50,6 @@ def test_action_call_carries_only_the_current_turn(root: Path) -> None:
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
-    rasa_patches.send_only_the_current_turn_to_actions()
     domain = Domain.load(str(root / "domain.yml"))
     tracker = DialogueStateTracker("u", domain.slots)
     for event in (ActionExecuted("action_listen"), UserUttered("làm căn cước", {"name": "ask_overview"}),
@@ -60,7 +57,12 @@ def test_action_call_carries_only_the_current_turn(root: Path) -> None:
                   ActionExecuted("action_listen"), UserUttered("mất bao lâu", {"name": "ask_time"})):
         tracker.update(event)
     endpoint = EndpointConfig("http://127.0.0.1:1/webhook", enable_selective_domain=True)
-    call = RemoteAction("action_answer", endpoint)._action_call_format(tracker, domain)
+    stock = RemoteAction("action_answer", endpoint)._action_call_format(tracker, domain)
+    with patches.applied("current_turn"):
+        call = RemoteAction("action_answer", endpoint)._action_call_format(tracker, domain)
+    assert len(stock["tracker"]["events"]) == 6
+    assert {k: v for k, v in call["tracker"].items() if k != "events"} == \
+        {k: v for k, v in stock["tracker"].items() if k != "events"}  # all but the events as stock Rasa sends
     assert [e["event"] for e in call["tracker"]["events"]] == ["user"]
     assert call["tracker"]["latest_message"]["text"] == "mất bao lâu"
     assert call["tracker"]["slots"]["procedure"] == "can_cuoc"
@@ -70,12 +72,11 @@ def test_action_call_carries_only_the_current_turn(root: Path) -> None:
 def test_domain_emptiness_is_cached_per_domain_and_still_right(root) -> None:
     from rasa.shared.core.domain import Domain
 
-    from bot import rasa_patches
-
-    rasa_patches.cache_domain_emptiness()
-    loaded = Domain.load(str(root / "domain.yml"))
-    assert not loaded.is_empty() and not loaded.is_empty()
-    assert Domain.empty().is_empty()
+    with patches.applied("domain_emptiness"):
+        loaded = Domain.load(str(root / "domain.yml"))
+        assert not loaded.is_empty() and not loaded.is_empty()
+        assert "_caunoi_is_empty" in vars(loaded)
+        assert Domain.empty().is_empty()
 
 
 def test_actions_get_the_tracker_itself_unless_the_copy_could_differ(trained_model: Path) -> None:
@@ -119,10 +120,10 @@ def test_actions_get_the_tracker_itself_unless_the_copy_could_differ(trained_mod
         expected = [run(list(events)) for events in cases]
         stock_seen = list(seen)
         seen.clear()
-        rasa_patches.run_actions_without_replaying_the_tracker()
-        got = [run(list(events)) for events in cases]
+        with patches.applied("tracker_handover"):
+            got = [run(list(events)) for events in cases]
     finally:
-        MessageProcessor._run_action = original
+        assert MessageProcessor._run_action is original
     assert [t.events for t in got] == [t.events for t in expected]
     assert stock_seen[0] is not expected[0]  # stock Rasa handed over a copy
     assert seen[0] is got[0]  # no policy events: the tracker itself
@@ -137,8 +138,8 @@ def test_action_connections_are_reused_but_dropped_before_the_server_drops_them(
     from sanic.config import DEFAULT_CONFIG
 
     # The action server is Sanic with its default keep-alive: ours must give up an idle connection first.
-    assert rasa_patches.IDLE_CONNECTION_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"]
-    original = EndpointConfig.request
+    assert IDLE_CONNECTION_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"]
+    original = EndpointConfig.session
 
     async def scenario() -> list[int]:
         ports: list[int] = []
@@ -156,18 +157,16 @@ def test_action_connections_are_reused_but_dropped_before_the_server_drops_them(
         port = site._server.sockets[0].getsockname()[1]
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
         try:
-            for pause in (0, 0.2, rasa_patches.IDLE_CONNECTION_SECONDS + 1.5):
+            for pause in (0, 0.2, IDLE_CONNECTION_SECONDS + 1.5):
                 await asyncio.sleep(pause)
                 assert await endpoint.request(json={"next_action": "action_answer"}) == {"events": [], "responses": []}
         finally:
-            await endpoint.__dict__["_caunoi_session"][1].close()
+            await close_shared_session(endpoint)
             await runner.cleanup()
         return ports
 
-    try:
-        rasa_patches.reuse_http_sessions()
+    with patches.applied("http_sessions"):
         ports = asyncio.run(scenario())
-    finally:
-        EndpointConfig.request = original
+    assert EndpointConfig.session is original
     assert ports[0] == ports[1]  # kept alive between calls
     assert ports[2] != ports[1]  # idle longer than our limit: a fresh connection, not the stale one

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.report.collect import Period, ReportError, collect, question_key
-from bot.report.render import render_json, render_text
+from bot.report.format import render_json, render_text
 from tests.report_data import PERSONAL_DATA, build_tracker_db
 
 

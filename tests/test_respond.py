@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.dialogue.intents import Intent, Topic
 from bot.dialogue.reply import TOPICS, Reply
-from bot.dialogue.respond import respond
+from bot.dialogue.respond import ProcedureAnswers
+from bot.dialogue.turn import Context, Outcome, Turn
 from bot.kb import load_kb
 from bot.settings import Commune
 
@@ -18,8 +20,14 @@ def kb(root: Path):
     return load_kb(root / "procedures_kb")
 
 
+def turn(kb, intent, procedure=None, context=None, topic=None) -> Outcome:
+    before = Context(procedure=context, topic=Topic(topic) if topic else None)
+    return ProcedureAnswers(kb, COMMUNE, TOP).respond(
+        Turn(sender="t", text="", intent=Intent.parse(intent), procedure=procedure, context=before))
+
+
 def say(kb, intent, procedure=None, context=None, topic=None) -> Reply:
-    return respond(kb, COMMUNE, TOP, intent, procedure, context, topic)
+    return turn(kb, intent, procedure, context, topic).reply
 
 
 def test_documents_are_a_numbered_checklist_with_a_closing_line(kb) -> None:
@@ -60,13 +68,15 @@ def test_naming_another_procedure_keeps_the_topic(kb) -> None:
 
 
 def test_unknown_procedure_gets_a_question_with_buttons(kb) -> None:
-    reply = say(kb, "ask_fee")
+    outcome = turn(kb, "ask_fee", context="khai_sinh_gone", topic="documents")
+    reply = outcome.reply
     assert reply.topic == "clarify" and reply.procedure_id is None
     assert [b["payload"] for b in reply.buttons] == [
         '/ask_fee{"procedure":"khai_sinh"}', '/ask_fee{"procedure":"can_cuoc"}',
         '/ask_fee{"procedure":"ket_hon"}',
     ]
-    assert reply.extra["pending_topic"] == "fee"
+    assert outcome.context == Context(procedure=None, topic=Topic.FEE)  # waiting to answer the fee
+    assert "pending_topic" not in reply.custom
 
 
 def test_where_and_human_give_the_commune_contact(kb) -> None:

@@ -1,5 +1,5 @@
 """Scale-out: two `caunoi run` replicas behind a round-robin proxy, sharing a real PostgreSQL tracker
-store and a real Redis lock store (bot/scale_config.py). Also the settings themselves.
+store and a real Redis lock store (bot/runtime/scale_config.py). Also the settings themselves.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from bot.chat import send
-from bot.scale_config import ScaleConfig, lock_store_endpoint, scale_config, tracker_store_endpoint
-from bot.server import RunOptions, write_endpoints
+from bot.runtime.chat import send
+from bot.runtime.scale_config import ScaleConfig, lock_store_endpoint, scale_config, tracker_store_endpoint
+from bot.runtime.supervisor import RunOptions, write_endpoints
 from bot.settings import load_settings
 from tests.conftest import ROOT, RunningAssistant
 from tests.proxy import RoundRobinProxy
@@ -34,7 +34,7 @@ def test_embedded_default_is_unchanged(tmp_path: Path) -> None:
     path = write_endpoints(ROOT, tmp_path, RunOptions(port=5999))
     endpoints = yaml.safe_load(path.read_text())
     assert endpoints["tracker_store"] == {
-        "type": "bot.tracker_store.CachedSQLTrackerStore", "dialect": "sqlite",
+        "type": "bot.rasa_ext.tracker_store.CachedSQLTrackerStore", "dialect": "sqlite",
         "db": str((tmp_path / "trackers.db").resolve()), "exclusive": True,
     }
     assert "lock_store" not in endpoints
@@ -46,7 +46,7 @@ def test_shared_stores_in_the_endpoints(tmp_path: Path) -> None:
     path = write_endpoints(ROOT, tmp_path, RunOptions(port=5999), scale)
     endpoints = yaml.safe_load(path.read_text())
     assert endpoints["tracker_store"] == {
-        "type": "bot.tracker_store.CachedSQLTrackerStore", "dialect": "postgresql", "url": "db.example",
+        "type": "bot.rasa_ext.tracker_store.CachedSQLTrackerStore", "dialect": "postgresql", "url": "db.example",
         "port": 5433, "db": "caunoi", "username": "bot", "password": "s@cret", "exclusive": False,
     }
     assert endpoints["lock_store"] == {"type": "redis", "url": "redis.example", "port": 6380, "db": 3,
@@ -98,7 +98,7 @@ def test_bad_lock_store_urls(url: str) -> None:
     ({"CAUNOI_WORKERS": "3"}, "needs the Redis lock store"),
 ])
 def test_run_refuses_bad_settings(trained_model: Path, tmp_path: Path, env: dict, message: str) -> None:
-    from bot.chat import free_port
+    from bot.runtime.chat import free_port
 
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CAUNOI_TRACKER", "CAUNOI_LOCK", "CAUNOI_WOR"))}
     done = subprocess.run(
@@ -163,18 +163,18 @@ def _sender() -> str:
 
 
 def test_tickets_taken_at_the_same_instant_by_many_servers_are_all_different(redis_url: str) -> None:
-    """Rasa's RedisLockStore took tickets by get → modify → set; bot/rasa_patches.py makes it atomic."""
+    """Rasa's RedisLockStore took tickets by get → modify → set; bot/rasa_ext/patches/redis_tickets.py makes
+    it atomic."""
     from urllib.parse import urlparse
 
     from rasa.core.lock_store import RedisLockStore
 
-    from bot import rasa_patches
+    from bot.rasa_ext import patches
 
-    rasa_patches.atomic_redis_tickets()
     where = urlparse(redis_url)
     stores = [RedisLockStore(host=where.hostname, port=where.port, key_prefix="ticket-test") for _ in range(8)]
     conversation = _sender()
-    with ThreadPoolExecutor(len(stores)) as pool:  # one store (one "server") per thread, all at once
+    with patches.applied("redis_tickets"), ThreadPoolExecutor(len(stores)) as pool:  # a "server" per thread
         tickets = list(pool.map(lambda store: [store.issue_ticket(conversation) for _ in range(25)], stores))
     issued = [t for batch in tickets for t in batch]
     assert len(set(issued)) == len(issued) == 200

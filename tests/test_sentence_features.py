@@ -16,7 +16,7 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SEQUENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.sentence_features import (
+from bot.rasa_ext.sentence_features import (
     SentenceCountVectorsFeaturizer,
     SentenceLogisticRegression,
     sentence_row,

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.chat import free_port
-from bot.server import CHANNEL_CLASSES, RunOptions, enabled_channels, wait_for_port, write_credentials
+from bot.runtime.chat import free_port
+from bot.runtime.supervisor import CHANNEL_CLASSES, RunOptions, enabled_channels, wait_for_port, write_credentials
 from bot.settings import load_settings
 from bot.status.phone import load_salt
 from bot.status.store import StatusStore
@@ -27,7 +27,7 @@ SERVER = """
 import sys
 from rasa.core.channels.channel import register
 from sanic import Sanic
-from bot.server import CHANNEL_CLASSES
+from bot.runtime.supervisor import CHANNEL_CLASSES
 from rasa.shared.utils.common import class_from_module_path
 
 channel = class_from_module_path(CHANNEL_CLASSES["status"]).from_credentials({})

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.chat import send
+from bot.runtime.chat import send
 from bot.status.stages import STAGES
 from tests.conftest import ROOT, RunningAssistant, start_assistant
 from tests.standins.telegram_bot_api import TelegramBotAPI

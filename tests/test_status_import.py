@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.context import knowledge_base
+from bot.kb.shared import knowledge_base
 from bot.status.importer import (
     ImportSummary,
     Rejection,

@@ -6,7 +6,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest
 
-from bot.channels.render import Button, Outgoing
+from bot.channels.replies import Button, Outgoing
 from bot.channels.telegram.keyboard import CallbackPayloads
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.text import utf16_len

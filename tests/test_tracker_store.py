@@ -13,7 +13,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import CachedSQLTrackerStore
+from bot.rasa_ext.tracker_store import CachedSQLTrackerStore
 
 
 def _store(root: Path, db: Path | str) -> CachedSQLTrackerStore:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.context import knowledge_base
 from bot.dialogue.reply import ANSWER_TOPICS
 from bot.kb import KnowledgeBase
+from bot.kb.shared import knowledge_base
 from bot.settings import load_settings
+from bot.voice.prerender import FIXED_INTENTS, GIVE_UP_AFTER, answer_texts, prerender
 from tests.standins.gtts_server import GoogleTranslateTTS
-from voice.prerender import FIXED_INTENTS, GIVE_UP_AFTER, answer_texts, prerender
 from voice.tts.cache import SpeechCache
 from voice.tts.espeak_voice import EspeakVoice
 from voice.tts.gtts_voice import GttsVoice

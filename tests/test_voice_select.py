@@ -9,10 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot.voice.hints import hint_phrases
 from voice import models
 from voice.errors import ModelMissing
 from voice.stt import select
-from voice.stt.select import hint_phrases, load_engine
+from voice.stt.select import load_engine
 
 SHARED_WHISPER = Path(__file__).resolve().parents[1].parent / "shared" / "models" / "faster-whisper-base"
 
@@ -179,7 +180,7 @@ def test_hints_are_short_distinct_phrases_round_robin() -> None:
 
 
 def test_hints_from_the_real_knowledge_base() -> None:
-    from bot.context import knowledge_base
+    from bot.kb.shared import knowledge_base
 
     hints = hint_phrases(knowledge_base(), top=("khai_sinh", "can_cuoc"))
     assert hints[:2] == ["làm giấy khai sinh", "làm thẻ căn cước"]

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.context import knowledge_base
 from bot.dialogue.answers import answer
 from bot.dialogue.reply import ANSWER_TOPICS
+from bot.kb.shared import knowledge_base
 from bot.settings import load_settings
 from voice.tts.speakable import speakable
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from bot.settings import load_settings
+from bot.voice.speaker import build_speaker, without_personal_numbers
 from tests.standins.gtts_server import GoogleTranslateTTS, clip
 from voice.errors import SpeechUnavailable
 from voice.tts.cache import SpeechCache
 from voice.tts.espeak_voice import EspeakVoice
 from voice.tts.gtts_voice import GttsVoice
-from voice.tts.speaker import CachedSpeaker, build_speaker
+from voice.tts.speaker import CachedSpeaker
 
 ANSWER = "👉 Nơi nộp: UBND xã.\n1. Tờ khai – 1 bản chính"
 
@@ -55,7 +56,7 @@ def clock() -> Clock:
 @pytest.fixture
 def speaker(google: GoogleTranslateTTS, tmp_path: Path, clock: Clock) -> CachedSpeaker:
     return CachedSpeaker(SpeechCache(tmp_path / "speech"), GttsVoice(url=google.url, timeout=1.0), EspeakVoice(),
-                         backoff_s=60, clock=clock)
+                         backoff_s=60, clock=clock, cacheable=without_personal_numbers)
 
 
 def test_online_natural_voice_then_cache_without_a_request(google: GoogleTranslateTTS,

@@ -38,8 +38,8 @@ def engine() -> WhisperEngine:
 
 @pytest.fixture(scope="module")
 def hints() -> tuple[str, ...]:
-    from bot.context import knowledge_base
-    from voice.stt.select import hint_phrases
+    from bot.kb.shared import knowledge_base
+    from bot.voice.hints import hint_phrases
 
     return tuple(hint_phrases(knowledge_base()))
 

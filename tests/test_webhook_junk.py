@@ -44,7 +44,7 @@ class Junk:
 
 @pytest.fixture(scope="module")
 def junk(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Junk]:
-    from bot.chat import free_port
+    from bot.runtime.chat import free_port
 
     with TelegramBotAPI(TG_TOKEN) as telegram, ZaloAPI(ZALO_APP_ID, "app-secret-junk", "AT-junk", "RT-junk") as zalo:
         port = free_port()

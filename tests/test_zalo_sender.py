@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.render import Button, Outgoing
+from bot.channels.replies import Button, Outgoing
 from bot.channels.zalo.client import MAX_BUTTONS, MAX_TEXT_LENGTH, ZaloClient, text_length
 from bot.channels.zalo.sender import BUTTONS_ONLY, MORE_BUTTONS, ZaloSender, anonymous, messages_for
 from bot.channels.zalo.tokens import TokenStore

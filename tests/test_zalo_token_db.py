@@ -22,7 +22,7 @@ from bot.channels.zalo.channel import ZaloInput
 from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.token_db import TABLE, SQLTokenStore, open_token_store, shared_db_url
 from bot.channels.zalo.tokens import Tokens, TokenStore, TokenStoreError
-from bot.chat import free_port
+from bot.runtime.chat import free_port
 from bot.settings import Commune, Settings, load_settings
 from tests import zalo_replica
 from tests.pg import new_database

@@ -41,9 +41,9 @@ def models_dir() -> Path:
     configured = os.environ.get("CAUNOI_MODELS_DIR")
     if configured:
         return Path(configured).expanduser().resolve()
-    from bot.settings import project_root  # light (paths only); keeps one notion of "the project"
-
-    return project_root() / "models" / "voice"
+    # The project folder as bot.settings.project_root sees it (CAUNOI_HOME, else the checkout).
+    home = os.environ.get("CAUNOI_HOME") or Path(__file__).resolve().parent.parent
+    return Path(home).resolve() / "models" / "voice"
 
 
 # --- what a usable model folder contains ---------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 def _checklist(args: argparse.Namespace) -> int:
     from bot.cards.checklist import write_card
     from bot.cards.fonts import FontNotFoundError
-    from bot.context import procedure_or_complain
+    from bot.kb.shared import procedure_or_complain
     from bot.settings import load_settings
 
     procedure = procedure_or_complain(args.id)

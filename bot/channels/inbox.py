@@ -18,7 +18,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.channels import notices
 from bot.channels.ordering import KeyedLocks
 from bot.channels.ratelimit import RateLimiter, Verdict
-from bot.channels.render import Outgoing, from_engine
+from bot.channels.replies import Outgoing, from_engine
 from bot.channels.seen import SeenMessages
 from voice.errors import VoiceError
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 
-from bot.channels.render import Outgoing, from_engine
+from bot.channels.replies import Outgoing, from_engine
 
 SendTo = Callable[[str, list[Outgoing]], Awaitable[Any]]  # (conversation id, replies)
 

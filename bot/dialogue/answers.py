@@ -6,6 +6,7 @@ with the advice to confirm at the commune office.
 
 from __future__ import annotations
 
+from bot.dialogue.intents import TOPIC_INTENT, Topic
 from bot.dialogue.reply import Reply, payload
 from bot.kb import Procedure
 from bot.settings import Commune
@@ -17,12 +18,12 @@ CHANNEL_NAMES = {
     "dvc_tinh": "Cổng dịch vụ công của tỉnh",
 }
 TOPIC_BUTTONS = (
-    ("Giấy tờ cần có", "ask_documents", "documents"),
-    ("Lệ phí", "ask_fee", "fee"),
-    ("Mất bao lâu", "ask_time", "time"),
-    ("Nộp ở đâu", "ask_where", "where"),
-    ("Các bước", "ask_steps", "steps"),
-    ("Làm online", "ask_online", "online"),
+    ("Giấy tờ cần có", Topic.DOCUMENTS),
+    ("Lệ phí", Topic.FEE),
+    ("Mất bao lâu", Topic.TIME),
+    ("Nộp ở đâu", Topic.WHERE),
+    ("Các bước", Topic.STEPS),
+    ("Làm online", Topic.ONLINE),
 )
 
 
@@ -36,10 +37,10 @@ def _numbered(items: list[str] | tuple[str, ...]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
-def _topic_buttons(p: Procedure, skip: str) -> list[dict[str, str]]:
+def _topic_buttons(p: Procedure, skip: Topic) -> list[dict[str, str]]:
     return [
-        {"title": title, "payload": payload(intent, p.id)}
-        for title, intent, topic in TOPIC_BUTTONS
+        {"title": title, "payload": payload(TOPIC_INTENT[topic], p.id)}
+        for title, topic in TOPIC_BUTTONS
         if topic != skip
     ]
 
@@ -132,14 +133,12 @@ def overview(p: Procedure, commune: Commune) -> str:
 
 
 RENDERERS = {
-    "overview": overview, "documents": documents, "fee": fee, "time": time, "where": where,
-    "steps": steps, "online": online,
+    Topic.OVERVIEW: overview, Topic.DOCUMENTS: documents, Topic.FEE: fee, Topic.TIME: time,
+    Topic.WHERE: where, Topic.STEPS: steps, Topic.ONLINE: online,
 }
 
 
-def answer(p: Procedure, topic: str, commune: Commune) -> Reply:
-    reply = Reply(RENDERERS[topic](p, commune), topic, p.id, _topic_buttons(p, skip=topic))
-    reply.extra["verified_on"] = p.verified_on
-    if topic == "documents":
-        reply.extra["checklist"] = checklist(p)
-    return reply
+def answer(p: Procedure, topic: Topic | str, commune: Commune) -> Reply:
+    topic = Topic(topic)
+    return Reply(RENDERERS[topic](p, commune), topic, p.id, _topic_buttons(p, skip=topic),
+                 verified_on=p.verified_on, checklist=checklist(p) if topic == Topic.DOCUMENTS else None)

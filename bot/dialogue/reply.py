@@ -1,7 +1,9 @@
 """The reply contract shared by the engine, the channels and the tests.
 
 Every reply carries `custom = {"procedure_id", "topic", ...}`; the whole human-readable answer is in
-`text` so a plain REST client sees it; buttons are `{"title", "payload"}` as Rasa sends them.
+`text` so a plain REST client sees it; buttons are `{"title", "payload"}` as Rasa sends them. Optional
+fields appear in `custom` only when set. What the dialogue keeps between turns is not here: it is the
+`Context` of the turn's `Outcome` (bot/dialogue/turn.py).
 """
 
 from __future__ import annotations
@@ -10,37 +12,66 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-TOPICS = (
-    "overview", "documents", "fee", "time", "where", "steps", "online", "clarify", "status",
-    "greet", "goodbye", "thanks", "help", "human", "out_of_scope", "fallback",
-)
-# Topics that answer a question about one procedure.
-ANSWER_TOPICS = ("overview", "documents", "fee", "time", "where", "steps", "online")
+from bot.dialogue.intents import ANSWER_TOPICS, Intent, Topic
+
+__all__ = ["ANSWER_TOPICS", "TOPICS", "CardLinks", "Reply", "payload"]
+
+TOPICS = tuple(t.value for t in Topic)
+CARD_URL = "/webhooks/cards/{procedure_id}.{fmt}"
+
+
+@dataclass(frozen=True)
+class CardLinks:
+    """Where the running server serves a procedure's checklist card (relative to its address)."""
+
+    procedure_id: str
+    png: str
+    pdf: str
+
+    @classmethod
+    def of(cls, procedure_id: str) -> CardLinks:
+        return cls(procedure_id, CARD_URL.format(procedure_id=procedure_id, fmt="png"),
+                   CARD_URL.format(procedure_id=procedure_id, fmt="pdf"))
 
 
 @dataclass
 class Reply:
     text: str
-    topic: str
+    topic: Topic
     procedure_id: str | None = None
     buttons: list[dict[str, str]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
+    verified_on: str | None = None  # the KB entry's check date
+    checklist: list[dict[str, Any]] | None = None  # documents: one item per paper
+    card: CardLinks | None = None  # the printable checklist (sent as a picture)
+    contact: dict[str, str] | None = None  # the commune desk, for "talk to a person"
+    application: dict[str, Any] | None = None  # status: {code, stage, due}
+    expects: str | None = None  # status: what the next message should carry
+    subscribed: bool | None = None  # status: notices on for this file
+    notice: bool = False  # status: a change notice, not an answer
 
     def __post_init__(self) -> None:
-        if self.topic not in TOPICS:
-            raise ValueError(f"unknown topic {self.topic!r}")
+        try:
+            self.topic = Topic(self.topic)
+        except ValueError:
+            raise ValueError(f"unknown topic {self.topic!r}") from None
 
     @property
     def custom(self) -> dict[str, Any]:
-        payload: dict[str, Any] = {"procedure_id": self.procedure_id, "topic": self.topic}
-        payload.update(self.extra)
-        if self.buttons:
-            payload["buttons"] = self.buttons
-        return payload
+        data: dict[str, Any] = {"procedure_id": self.procedure_id, "topic": self.topic.value}
+        optional = {
+            "verified_on": self.verified_on, "checklist": self.checklist,
+            "checklist_card": self.card and {"procedure_id": self.card.procedure_id, "png": self.card.png,
+                                             "pdf": self.card.pdf},
+            "contact": self.contact, "application": self.application, "expects": self.expects,
+            "subscribed": self.subscribed, "notice": self.notice or None, "buttons": self.buttons or None,
+        }
+        data.update({key: value for key, value in optional.items() if value is not None})
+        return data
 
 
-def payload(intent: str, procedure_id: str | None = None) -> str:
+def payload(intent: Intent | str, procedure_id: str | None = None) -> str:
     """A button payload Rasa parses without NLU: /intent{"procedure": "..."}."""
+    name = Intent(intent).value
     if procedure_id is None:
-        return f"/{intent}"
-    return f"/{intent}" + json.dumps({"procedure": procedure_id}, separators=(",", ":"))
+        return f"/{name}"
+    return f"/{name}" + json.dumps({"procedure": procedure_id}, separators=(",", ":"))

@@ -1,31 +1,20 @@
-"""Decide the answer for one user turn from the intent, the procedure named and the context.
+"""The procedure conversation: answer one turn from the intent, the procedure named and the context.
 
-Pure function of its inputs (no Rasa, no transport), so it is tested directly and reused by any
-front end. The context is the procedure and topic of the previous answer: "mất bao lâu?" keeps
-the procedure, "thế còn kết hôn?" keeps the topic.
+No Rasa, no transport, so it is tested directly and reused by any front end. The context is the
+procedure and topic of the previous answer: "mất bao lâu?" keeps the procedure, "thế còn kết hôn?"
+keeps the topic; a clarifying question keeps the topic it is waiting to answer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.dialogue import answers
-from bot.dialogue.reply import ANSWER_TOPICS, Reply, payload
+from bot.dialogue.intents import ANSWER_TOPICS, INTENT_TOPIC, STATUS_INTENTS, TOPIC_INTENT, Intent, Topic
+from bot.dialogue.reply import CardLinks, Reply, payload
+from bot.dialogue.turn import Context, Outcome, Turn
 from bot.kb import KnowledgeBase
 from bot.settings import Commune
-
-INTENT_TOPIC = {
-    "ask_overview": "overview",
-    "ask_documents": "documents",
-    "ask_fee": "fee",
-    "ask_time": "time",
-    "ask_where": "where",
-    "ask_steps": "steps",
-    "ask_online": "online",
-}
-TOPIC_INTENT = {topic: intent for intent, topic in INTENT_TOPIC.items()}
-# "gửi danh sách giấy tờ dạng ảnh": the documents answer plus the printable card (bot/cards).
-CARD_INTENT = "ask_checklist_image"
-CARD_URL = "/webhooks/cards/{procedure_id}.{fmt}"
-FALLBACK_INTENTS = ("nlu_fallback", None, "")
 
 WHAT_I_DO = (
     "Tôi là Cầu Nối. Tôi hướng dẫn thủ tục hành chính ở xã: giấy tờ cần mang, lệ phí, "
@@ -33,86 +22,82 @@ WHAT_I_DO = (
 )
 
 
-def _procedure_buttons(kb: KnowledgeBase, ids: tuple[str, ...], intent: str) -> list[dict[str, str]]:
-    chosen = [pid for pid in ids if kb.get(pid)] or kb.ids[:6]
-    return [
-        {"title": kb.procedures[pid].name, "payload": payload(intent, pid)} for pid in chosen
-    ]
+class ProcedureAnswers:
+    def __init__(self, kb: KnowledgeBase, commune: Commune, top_procedures: Sequence[str] = ()) -> None:
+        self.kb = kb
+        self.commune = commune
+        self.top = tuple(top_procedures)
 
+    def procedure_buttons(self, intent: Intent = Intent.ASK_OVERVIEW) -> list[dict[str, str]]:
+        chosen = [pid for pid in self.top if self.kb.get(pid)] or self.kb.ids[:6]
+        return [{"title": self.kb.procedures[pid].name, "payload": payload(intent, pid)} for pid in chosen]
 
-def card_links(procedure_id: str) -> dict[str, str]:
-    """Where the running server serves this procedure's checklist card (relative to its address)."""
-    return {"procedure_id": procedure_id, "png": CARD_URL.format(procedure_id=procedure_id, fmt="png"),
-            "pdf": CARD_URL.format(procedure_id=procedure_id, fmt="pdf")}
+    def clarify(self, topic: Topic, intent: Intent | None = None, context: Context | None = None) -> Outcome:
+        """Ask which procedure; the topic waits in the context for the answer."""
+        context = context or Context()
+        text = "Bạn hỏi về thủ tục nào? Chọn một thủ tục bên dưới, hoặc gõ tên thủ tục (ví dụ: khai sinh, căn cước)."
+        buttons = self.procedure_buttons(intent or TOPIC_INTENT.get(topic, Intent.ASK_OVERVIEW))
+        return Outcome(Reply(text, Topic.CLARIFY, None, buttons), context.with_(procedure=None, topic=topic))
 
+    def answer(self, procedure_id: str, topic: Topic, context: Context) -> Outcome:
+        reply = answers.answer(self.kb.procedures[procedure_id], topic, self.commune)
+        return Outcome(reply, context.with_(procedure=procedure_id, topic=topic))
 
-def clarify(kb: KnowledgeBase, top: tuple[str, ...], topic: str, intent: str | None = None) -> Reply:
-    intent = intent or TOPIC_INTENT.get(topic, "ask_overview")
-    text = "Bạn hỏi về thủ tục nào? Chọn một thủ tục bên dưới, hoặc gõ tên thủ tục (ví dụ: khai sinh, căn cước)."
-    return Reply(text, "clarify", None, _procedure_buttons(kb, top, intent), {"pending_topic": topic})
+    def respond(self, turn: Turn) -> Outcome:
+        """The reply for this turn and the context to keep."""
+        intent, context = turn.intent, turn.context
+        named = turn.procedure if turn.procedure and self.kb.get(turn.procedure) else None
+        known = context.procedure if context.procedure and self.kb.get(context.procedure) else None
+        pid = named or known
 
+        if intent == Intent.ASK_CHECKLIST_IMAGE:
+            if not pid:
+                return self.clarify(Topic.DOCUMENTS, Intent.ASK_CHECKLIST_IMAGE, context)
+            outcome = self.answer(pid, Topic.DOCUMENTS, context)
+            outcome.reply.card = CardLinks.of(pid)
+            return outcome
 
-def respond(
-    kb: KnowledgeBase,
-    commune: Commune,
-    top_procedures: tuple[str, ...],
-    intent: str | None,
-    procedure_id: str | None,
-    context_procedure: str | None = None,
-    context_topic: str | None = None,
-) -> Reply:
-    """The reply for this turn; `reply.procedure_id`/`reply.topic` become the next context."""
-    if procedure_id and not kb.get(procedure_id):
-        procedure_id = None
-    if context_procedure and not kb.get(context_procedure):
-        context_procedure = None
+        if intent in INTENT_TOPIC or intent == Intent.INFORM_PROCEDURE or (
+            intent in (None, Intent.NLU_FALLBACK) and named
+        ):
+            if intent in INTENT_TOPIC:
+                topic = INTENT_TOPIC[intent]
+            else:  # only a procedure named: keep the topic being discussed
+                topic = context.topic if context.topic in ANSWER_TOPICS else Topic.OVERVIEW
+            if not pid:
+                return self.clarify(topic, context=context)
+            return self.answer(pid, topic, context)
 
-    if intent == CARD_INTENT:
-        pid = procedure_id or context_procedure
-        if not pid:
-            return clarify(kb, top_procedures, "documents", CARD_INTENT)
-        reply = answers.answer(kb.procedures[pid], "documents", commune)
-        reply.extra["checklist_card"] = card_links(pid)
-        return reply
+        # Small talk does not forget what we were talking about.
+        return Outcome(self.small_talk(intent, known), context.with_(procedure=known))
 
-    if intent in INTENT_TOPIC or intent == "inform_procedure" or (
-        intent in FALLBACK_INTENTS and procedure_id
-    ):
-        if intent in INTENT_TOPIC:
-            topic = INTENT_TOPIC[intent]
-        else:  # only a procedure named: keep the topic being discussed
-            topic = context_topic if context_topic in ANSWER_TOPICS else "overview"
-        pid = procedure_id or context_procedure
-        if not pid:
-            return clarify(kb, top_procedures, topic)
-        return answers.answer(kb.procedures[pid], topic, commune)
-
-    keep = context_procedure  # small talk does not forget what we were talking about
-    if intent == "greet":
-        text = "Xin chào! Tôi là Cầu Nối, giúp bạn làm giấy tờ ở xã. Bạn cần làm thủ tục gì?"
-        return Reply(text, "greet", keep, _procedure_buttons(kb, top_procedures, "ask_overview"))
-    if intent == "goodbye":
-        return Reply("Chào bạn. Khi cần, cứ nhắn hoặc nói với tôi nhé.", "goodbye", keep)
-    if intent == "thanks":
-        return Reply("Không có gì. Bạn cần hỏi thêm gì cứ nhắn nhé.", "thanks", keep)
-    if intent == "help":
-        text = WHAT_I_DO + "\nVí dụ: “làm giấy khai sinh cần gì”, “làm căn cước mất bao lâu”."
-        return Reply(text, "help", keep, _procedure_buttons(kb, top_procedures, "ask_overview"))
-    if intent == "talk_to_human":
-        text = "Bạn có thể gặp hoặc gọi cán bộ:\n" + commune.contact_line()
-        return Reply(text, "human", keep, extra={"contact": commune.__dict__})
-    if intent in ("check_status", "subscribe_status", "status_changed"):
-        # Reached only when the status store cannot be used (bot/dialogue/status.py answers otherwise).
+    def small_talk(self, intent: Intent | None, keep: str | None) -> Reply:
+        commune = self.commune
+        if intent == Intent.GREET:
+            text = "Xin chào! Tôi là Cầu Nối, giúp bạn làm giấy tờ ở xã. Bạn cần làm thủ tục gì?"
+            return Reply(text, Topic.GREET, keep, self.procedure_buttons())
+        if intent == Intent.GOODBYE:
+            return Reply("Chào bạn. Khi cần, cứ nhắn hoặc nói với tôi nhé.", Topic.GOODBYE, keep)
+        if intent == Intent.THANKS:
+            return Reply("Không có gì. Bạn cần hỏi thêm gì cứ nhắn nhé.", Topic.THANKS, keep)
+        if intent == Intent.HELP:
+            text = WHAT_I_DO + "\nVí dụ: “làm giấy khai sinh cần gì”, “làm căn cước mất bao lâu”."
+            return Reply(text, Topic.HELP, keep, self.procedure_buttons())
+        if intent == Intent.TALK_TO_HUMAN:
+            text = "Bạn có thể gặp hoặc gọi cán bộ:\n" + commune.contact_line()
+            return Reply(text, Topic.HUMAN, keep, contact=dict(commune.__dict__))
+        if intent in STATUS_INTENTS:
+            # Reached only when the status store cannot be used (bot/dialogue/status.py answers otherwise).
+            text = (
+                "Bây giờ tôi chưa tra được hồ sơ. Bạn xem trên VNeID hoặc Cổng Dịch vụ công (mục Tra cứu hồ sơ) "
+                f"bằng mã hồ sơ trên giấy hẹn, hoặc gọi xã: {commune.phone}."
+            )
+            return Reply(text, Topic.STATUS, keep)
+        if intent == Intent.OUT_OF_SCOPE:
+            text = "Xin lỗi, việc này tôi không giúp được. " + WHAT_I_DO
+            return Reply(text, Topic.OUT_OF_SCOPE, keep, self.procedure_buttons())
         text = (
-            "Bây giờ tôi chưa tra được hồ sơ. Bạn xem trên VNeID hoặc Cổng Dịch vụ công (mục Tra cứu hồ sơ) "
-            f"bằng mã hồ sơ trên giấy hẹn, hoặc gọi xã: {commune.phone}."
+            "Xin lỗi, tôi chưa hiểu. Bạn hỏi lại ngắn gọn, ví dụ: “làm giấy khai sinh cần gì”, "
+            "hoặc chọn một thủ tục bên dưới."
         )
-        return Reply(text, "status", keep)
-    if intent == "out_of_scope":
-        text = "Xin lỗi, việc này tôi không giúp được. " + WHAT_I_DO
-        return Reply(text, "out_of_scope", keep, _procedure_buttons(kb, top_procedures, "ask_overview"))
-    text = (
-        "Xin lỗi, tôi chưa hiểu. Bạn hỏi lại ngắn gọn, ví dụ: “làm giấy khai sinh cần gì”, "
-        "hoặc chọn một thủ tục bên dưới."
-    )
-    return Reply(text, "fallback", keep, _procedure_buttons(kb, top_procedures, "ask_overview"))
+        return Reply(text, Topic.FALLBACK, keep, self.procedure_buttons())

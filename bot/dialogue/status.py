@@ -5,20 +5,22 @@ anything; a wrong pair and an unknown code get the same answer, and failed attem
 sender and per code, so nobody can walk through other people's files. The applicant's name is
 never shown.
 
-State lives in slots (set by the action): `status_step` ("code" or "phone": what we asked for),
-`status_code`, `status_verified` (the code this sender proved in this session) and `status_then`
-("subscribe": the sender asked for notices before proving the code).
+State lives in the turn's Context (bot/dialogue/turn.py): `status_step` ("code" or "phone": what we
+asked for), `status_code`, `status_verified` (the code this sender proved in this session) and
+`status_then` ("subscribe": the sender asked for notices before proving the code).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from bot.dialogue.intents import LEAVING_STATUS, Intent, Topic
 from bot.dialogue.reply import Reply, payload
+from bot.dialogue.turn import Turn
 from bot.nlu.normalize import normalize_folded
 from bot.settings import Commune
 from bot.status.codes import find_codes
@@ -33,15 +35,8 @@ NOTIFY_CHANNELS = ("telegram", "zalo")
 WINDOW = timedelta(hours=1)
 MAX_SENDER_FAILURES = 5  # per sender per hour: a person mistyping a few times still gets through
 MAX_CODE_FAILURES = 10  # per code per hour, from any sender: stops guessing with many sender ids
-STATUS_INTENTS = ("check_status", "subscribe_status", "status_changed")
-# Intents that clearly ask something else: they end a status question left half-way.
-LEAVING_INTENTS = (
-    "ask_overview", "ask_documents", "ask_fee", "ask_time", "ask_where", "ask_steps", "ask_online",
-    "inform_procedure", "greet", "goodbye", "thanks", "help", "talk_to_human", "out_of_scope",
-    "ask_checklist_image",
-)
 CANCEL_WORDS = {"thoi", "huy", "dung", "thoi khong can", "khong can", "bo qua", "thoi khong"}
-SUBSCRIBE_BUTTON = {"title": "🔔 Báo tôi khi có kết quả", "payload": payload("subscribe_status")}
+SUBSCRIBE_BUTTON = {"title": "🔔 Báo tôi khi có kết quả", "payload": payload(Intent.SUBSCRIBE_STATUS)}
 CLEARED = {"status_step": None, "status_code": None, "status_then": None}
 
 # Spoken digits ("năm sáu bảy tám") as speech recognition writes them, folded (no diacritics).
@@ -54,23 +49,9 @@ DIGIT_RUN = re.compile(r"\+?\d[\d .\-]{6,16}\d")
 
 
 @dataclass(frozen=True)
-class StatusContext:
-    sender: str
-    channel: str | None
-    text: str  # what the person typed or said, as sent
-    intent: str | None
-    procedure_names: dict[str, str]  # procedure id → name, for "Hồ sơ … – Đăng ký khai sinh"
-    step: str | None = None
-    code: str | None = None
-    verified: str | None = None
-    then: str | None = None
-    entities: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class StatusTurn:
     reply: Reply | None  # None: not answered here, the normal answer follows
-    slots: dict[str, Any]
+    slots: dict[str, Any]  # Context fields to change
 
 
 def last_four(text: str) -> str | None:
@@ -112,60 +93,62 @@ def describe(app: Any, names: dict[str, str], stage_id: str | None = None, note:
 
 
 class StatusDialogue:
-    def __init__(self, store: StatusStore, commune: Commune, now: datetime | None = None) -> None:
+    def __init__(self, store: StatusStore, commune: Commune, procedure_names: Mapping[str, str] | None = None,
+                 now: datetime | None = None) -> None:
         self.store = store
         self.commune = commune
+        self.names = dict(procedure_names or {})  # procedure id → name, for "Hồ sơ … – Đăng ký khai sinh"
         self.now = now or datetime.now(timezone.utc)
 
-    def turn(self, ctx: StatusContext) -> StatusTurn | None:
+    def turn(self, ctx: Turn) -> StatusTurn | None:
         """This turn's status answer, or None when the turn is not about an application."""
-        if ctx.intent == "status_changed":
+        if ctx.intent == Intent.STATUS_CHANGED:
             return self._notice(ctx)
         codes = find_codes(ctx.text)
-        if ctx.intent == "subscribe_status":
+        if ctx.intent == Intent.SUBSCRIBE_STATUS:
             return self._subscribe(ctx, codes)
-        if ctx.intent == "check_status" or (codes and ctx.step is None):
+        if ctx.intent == Intent.CHECK_STATUS or (codes and ctx.context.status_step is None):
             return self._start(ctx, codes)
-        if ctx.step is None:
+        if ctx.context.status_step is None:
             return None
         if normalize_folded(ctx.text).strip(" .!") in CANCEL_WORDS:
-            return StatusTurn(Reply("Vâng. Bạn cần hỏi gì khác cứ nhắn nhé.", "status", None), CLEARED)
+            return StatusTurn(Reply("Vâng. Bạn cần hỏi gì khác cứ nhắn nhé.", Topic.STATUS), CLEARED)
         if codes:  # a (new) code at any step: start again from it
             return self._ask_digits(ctx, codes[0])
-        if ctx.step == "phone":
+        if ctx.context.status_step == "phone":
             digits = last_four(ctx.text)
-            if digits and ctx.code:
-                return self._check(ctx, ctx.code, digits)
-        if ctx.intent in LEAVING_INTENTS:
+            if digits and ctx.context.status_code:
+                return self._check(ctx, ctx.context.status_code, digits)
+        if ctx.intent in LEAVING_STATUS:
             return StatusTurn(None, CLEARED)
         return self._ask_again(ctx)
 
     # -- asking -----------------------------------------------------------------------------------
 
-    def _start(self, ctx: StatusContext, codes: list[str]) -> StatusTurn:
+    def _start(self, ctx: Turn, codes: list[str]) -> StatusTurn:
         if codes:
             return self._ask_digits(ctx, codes[0])
         text = (
             "Bạn cho tôi mã hồ sơ. Mã in trên giấy hẹn trả kết quả, ví dụ: H12.22-251103-0042.\n"
             "Bạn gõ hoặc đọc mã đó."
         )
-        return StatusTurn(Reply(text, "status", None, extra={"expects": "application_code"}),
+        return StatusTurn(Reply(text, Topic.STATUS, expects="application_code"),
                           {"status_step": "code", "status_code": None})
 
-    def _ask_digits(self, ctx: StatusContext, code: str) -> StatusTurn:
+    def _ask_digits(self, ctx: Turn, code: str) -> StatusTurn:
         text = f"Mã hồ sơ: {code}.\nĐể giữ bí mật, bạn gõ 4 số cuối của số điện thoại ghi trong hồ sơ."
-        return StatusTurn(Reply(text, "status", None, extra={"expects": "phone_last4"}),
+        return StatusTurn(Reply(text, Topic.STATUS, expects="phone_last4"),
                           {"status_step": "phone", "status_code": code})
 
-    def _ask_again(self, ctx: StatusContext) -> StatusTurn:
-        if ctx.step == "phone":
+    def _ask_again(self, ctx: Turn) -> StatusTurn:
+        if ctx.context.status_step == "phone":
             text = "Tôi cần 4 số cuối của số điện thoại ghi trong hồ sơ, ví dụ: 5678. Gõ “thôi” để hỏi việc khác."
             expects = "phone_last4"
         else:
             text = ("Tôi chưa thấy mã hồ sơ. Mã có dạng H12.22-251103-0042, in trên giấy hẹn. "
                     "Gõ “thôi” để hỏi việc khác.")
             expects = "application_code"
-        return StatusTurn(Reply(text, "status", None, extra={"expects": expects}), {})
+        return StatusTurn(Reply(text, Topic.STATUS, expects=expects), {})
 
     # -- checking ---------------------------------------------------------------------------------
 
@@ -174,46 +157,46 @@ class StatusDialogue:
         return (self.store.failures_since(sender, since) >= MAX_SENDER_FAILURES
                 or self.store.failures_since(_code_key(code), since) >= MAX_CODE_FAILURES)
 
-    def _check(self, ctx: StatusContext, code: str, digits: str) -> StatusTurn:
+    def _check(self, ctx: Turn, code: str, digits: str) -> StatusTurn:
         if self._locked(ctx.sender, code):
             text = ("Bạn đã nhập sai nhiều lần. Để bảo vệ hồ sơ, bạn chờ 1 giờ rồi thử lại, "
                     f"hoặc hỏi trực tiếp cán bộ xã: {self.commune.phone}.")
-            return StatusTurn(Reply(text, "status", None), CLEARED)
+            return StatusTurn(Reply(text, Topic.STATUS), CLEARED)
         app = self.store.verify(code, digits)
         if app is None:
             self.store.add_failure(ctx.sender, self.now)
             self.store.add_failure(_code_key(code), self.now)
             text = ("Không tìm thấy hồ sơ, hoặc số điện thoại không khớp.\n"
                     "Bạn xem lại mã trên giấy hẹn rồi gõ lại mã, hoặc gọi xã: " + self.commune.phone + ".")
-            return StatusTurn(Reply(text, "status", None, extra={"expects": "application_code"}),
+            return StatusTurn(Reply(text, Topic.STATUS, expects="application_code"),
                               {"status_step": "code", "status_code": None})
         self.store.clear_failures(ctx.sender)
         slots = {**CLEARED, "status_verified": app.code, "procedure": app.procedure_id}
-        if ctx.then == "subscribe":
+        if ctx.context.status_then == "subscribe":
             done = self._subscribe_verified(ctx, app)
             return StatusTurn(self._status_reply(ctx, app, extra_text=done.text, offer=False), slots)
         return StatusTurn(self._status_reply(ctx, app), slots)
 
-    def _status_reply(self, ctx: StatusContext, app: Any, extra_text: str | None = None,
+    def _status_reply(self, ctx: Turn, app: Any, extra_text: str | None = None,
                       offer: bool = True) -> Reply:
-        text = describe(app, ctx.procedure_names)
+        text = describe(app, self.names)
         if extra_text:
             text += "\n" + extra_text
         buttons = []
         if (offer and ctx.channel in NOTIFY_CHANNELS and app.stage not in FINAL_STAGES
                 and app.code not in self.store.subscriptions_for(ctx.sender)):
             buttons.append(SUBSCRIBE_BUTTON)
-        return Reply(text, "status", app.procedure_id, buttons, {"application": _application(app)})
+        return Reply(text, Topic.STATUS, app.procedure_id, buttons, application=_application(app))
 
     # -- notices ----------------------------------------------------------------------------------
 
-    def _subscribe(self, ctx: StatusContext, codes: list[str]) -> StatusTurn:
+    def _subscribe(self, ctx: Turn, codes: list[str]) -> StatusTurn:
         if ctx.channel not in NOTIFY_CHANNELS:
             text = ("Ở đây tôi chưa gửi tin báo được. Bạn nhắn cho Cầu Nối qua Zalo hoặc Telegram, tra cứu hồ sơ "
                     f"rồi bấm “Báo tôi khi có kết quả”. Hoặc gọi xã: {self.commune.phone}.")
-            return StatusTurn(Reply(text, "status", None), {})
-        code = codes[0] if codes else ctx.verified
-        if code and code == ctx.verified:
+            return StatusTurn(Reply(text, Topic.STATUS), {})
+        code = codes[0] if codes else ctx.context.status_verified
+        if code and code == ctx.context.status_verified:
             app = self.store.get(code)
             if app is not None:
                 done = self._subscribe_verified(ctx, app)
@@ -221,27 +204,25 @@ class StatusDialogue:
         started = self._start(ctx, [code] if code else [])
         return StatusTurn(started.reply, {**started.slots, "status_then": "subscribe"})
 
-    def _subscribe_verified(self, ctx: StatusContext, app: Any) -> Reply:
-        extra = {"application": _application(app), "subscribed": True}
+    def _subscribe_verified(self, ctx: Turn, app: Any) -> Reply:
         if app.stage in FINAL_STAGES:
             text = "Hồ sơ này đã xong, không còn gì để báo thêm."
-            return Reply(text, "status", app.procedure_id, extra={**extra, "subscribed": False})
+            return Reply(text, Topic.STATUS, app.procedure_id, application=_application(app), subscribed=False)
         if self.store.subscribe(app.code, ctx.channel or "", ctx.sender):
             text = f"🔔 Được. Khi hồ sơ {app.code} có thay đổi, tôi sẽ nhắn bạn ở đây."
         else:
             text = f"Bạn đã đăng ký rồi. Khi hồ sơ {app.code} có thay đổi, tôi sẽ nhắn bạn ở đây."
-        return Reply(text, "status", app.procedure_id, extra=extra)
+        return Reply(text, Topic.STATUS, app.procedure_id, application=_application(app), subscribed=True)
 
-    def _notice(self, ctx: StatusContext) -> StatusTurn | None:
+    def _notice(self, ctx: Turn) -> StatusTurn | None:
         code = ctx.entities.get("application_code")
         app = self.store.get(code) if code else None
         if app is None:
             return None
         stage = ctx.entities.get("stage") if ctx.entities.get("stage") in STAGES else None
-        text = "🔔 Hồ sơ của bạn có thay đổi.\n" + describe(app, ctx.procedure_names, stage, ctx.entities.get("note"))
+        text = "🔔 Hồ sơ của bạn có thay đổi.\n" + describe(app, self.names, stage, ctx.entities.get("note"))
         application = {**_application(app), "stage": stage or app.stage}
-        return StatusTurn(Reply(text, "status", app.procedure_id, extra={"application": application,
-                                                                       "notice": True}), {})
+        return StatusTurn(Reply(text, Topic.STATUS, app.procedure_id, application=application, notice=True), {})
 
 
 def _code_key(code: str) -> str:

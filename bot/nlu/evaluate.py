@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.environment import apply_quiet_env, hide_jax
+from bot.runtime.environment import apply_quiet_env, hide_jax
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Personal data out of Rasa events before they are stored (bot/tracker_store.py writes every event
+"""Personal data out of Rasa events before they are stored (bot/rasa_ext/tracker_store.py writes every event
 through `redact_event_dict`).
 
 What people type and what the assistant answers is stored with phones, ID numbers, application

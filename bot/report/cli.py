@@ -42,7 +42,7 @@ def _procedure_names() -> dict[str, str]:
 
 def _report(args: argparse.Namespace) -> int:
     from bot.report.collect import Period, ReportError, collect
-    from bot.report.render import render_json, render_text, write_chart
+    from bot.report.format import render_json, render_text, write_chart
 
     if args.since and args.until and args.since > args.until:
         print("error: --since is after --until", file=sys.stderr)

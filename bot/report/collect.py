@@ -1,6 +1,6 @@
 """What people asked and what went unanswered, read from the Rasa SQL tracker store.
 
-The store (bot/tracker_store.py) keeps one `events` row per Rasa event, in order of `id`, with the
+The store (bot/rasa_ext/tracker_store.py) keeps one `events` row per Rasa event, in order of `id`, with the
 event as JSON in `data`. A user turn is a user event and the bot events after it, until the same
 conversation's next user event; every reply carries `custom.procedure_id` and `custom.topic`.
 Only SELECTs are issued, and SQLite files are opened read-only, so a report can run beside a
@@ -26,6 +26,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from bot.dialogue.intents import Topic
 from bot.dialogue.reply import ANSWER_TOPICS
 from bot.privacy.redact import PLACEHOLDERS, redact
 
@@ -41,7 +42,7 @@ def _vietnam_tz() -> tzinfo:
 
 LOCAL_TZ = _vietnam_tz()
 TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
-UNANSWERED_TOPICS = ("fallback", "out_of_scope")
+UNANSWERED_TOPICS = (Topic.FALLBACK, Topic.OUT_OF_SCOPE)
 UNCLEAR_TOPIC = "clarify"
 # Bot events of a turn can be stored a moment after midnight; read this much past the period's end.
 _REPLY_GRACE_SECONDS = 600

@@ -13,11 +13,8 @@ store cannot be reached: bad input never gives a 500. Rows are checked exactly a
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from functools import partial
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -25,6 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.guard import MAX_BODY_BYTES, NO_STORE, Rejected, bearer_matches, body_of, dumps, guarded, parse_json
 from bot.settings import load_settings
 from bot.status.config import status_api_token
 from bot.status.importer import ImportSummary, RowChecker, procedure_names, store_rows
@@ -34,17 +32,10 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "status"
 SOURCE = "api"
-MAX_BODY_BYTES = 1024 * 1024
-NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-
-
-def error(status: int, message: str, headers: Mapping[str, str] | None = None) -> HTTPResponse:
-    return response.json({"error": message}, status=status, headers={**NO_STORE, **(headers or {})}, dumps=_dumps)
 
 
 def _kb_names() -> tuple[list[str], dict[str, str]]:
-    from bot.context import knowledge_base
+    from bot.kb.shared import knowledge_base
 
     kb = knowledge_base()
     return list(kb.ids), procedure_names(kb)
@@ -61,7 +52,7 @@ def apply_rows(store: StatusStore, rows: list[dict[str, Any]], kb_ids: Collectio
 class StatusApiInput(InputChannel):
     def __init__(self, token: str, open_store: Callable[[], StatusStore] = open_status_store,
                  kb: Callable[[], tuple[Collection[str], Mapping[str, str]]] = _kb_names) -> None:
-        self._token = token.encode("utf-8")
+        self._token = token
         self._open_store, self._kb = open_store, kb
         self._store: StatusStore | None = None  # one per process, opened on first use
         self._lock = asyncio.Lock()
@@ -75,10 +66,7 @@ class StatusApiInput(InputChannel):
         return cls(status_api_token(load_settings()))
 
     def authorized(self, header: str | None) -> bool:
-        scheme, _, given = (header or "").partition(" ")
-        if not self._token or scheme.lower() != "bearer":
-            return False
-        return hmac.compare_digest(given.strip().encode("utf-8"), self._token)
+        return bearer_matches(header, self._token)
 
     async def store(self) -> StatusStore:
         async with self._lock:  # opened off the event loop; a failure is retried on the next request
@@ -91,32 +79,28 @@ class StatusApiInput(InputChannel):
             self._store.close()
             self._store = None
 
+    @guarded
     async def on_applications(self, request: Request) -> HTTPResponse:
         if not self.authorized(request.headers.get("authorization")):
-            return error(401, "missing or wrong token", {"WWW-Authenticate": "Bearer"})
-        body = request.body or b""
-        if len(body) > MAX_BODY_BYTES:
-            return error(413, f"body over {MAX_BODY_BYTES} bytes: send fewer rows per request")
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError) as exc:  # RecursionError: absurdly nested arrays
-            return error(400, f"body is not valid JSON: {getattr(exc, 'msg', 'nested too deeply')}")
+            raise Rejected(401, "missing or wrong token", {"WWW-Authenticate": "Bearer"})
+        body = body_of(request, too_large=f"body over {MAX_BODY_BYTES} bytes: send fewer rows per request")
+        data = parse_json(body)
         rows = data if isinstance(data, list) else [data]
         bad = next((i for i, row in enumerate(rows) if not isinstance(row, dict)), None)
         if bad is not None:
-            return error(400, "body must be one object or a list of objects" if not isinstance(data, list)
-                         else f"row {bad} is not an object")
+            raise Rejected(400, "body must be one object or a list of objects" if not isinstance(data, list)
+                           else f"row {bad} is not an object")
         try:
             store = await self.store()
             kb_ids, names = await asyncio.to_thread(self._kb)
             summary = await asyncio.to_thread(apply_rows, store, rows, kb_ids, names)
         except Exception:
             logger.exception("Status API: rows not stored")
-            return error(503, "status store unavailable; try again later")
+            raise Rejected(503, "status store unavailable; try again later") from None
         return response.json(
             {"added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
              "rejected": [{"index": r.line, "reason": r.reason} for r in summary.rejected]},
-            headers=NO_STORE, dumps=_dumps)
+            headers=NO_STORE, dumps=dumps)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("status_webhook", __name__)

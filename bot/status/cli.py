@@ -23,7 +23,7 @@ def load_mapping(path: Path) -> dict[str, str]:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from bot.context import knowledge_base
+    from bot.kb.shared import knowledge_base
     from bot.settings import load_settings
     from bot.status.config import status_columns
     from bot.status.importer import StatusImportError, format_summary, import_file, procedure_names

@@ -18,9 +18,11 @@ from typing import Any
 
 from rasa.core.channels.channel import InputChannel
 
+from bot.dialogue.intents import Intent
+
 logger = logging.getLogger(__name__)
 
-INTENT = "status_changed"
+INTENT = Intent.STATUS_CHANGED.value
 DEFAULT_INTERVAL_S = 10.0
 
 

@@ -25,11 +25,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.settings import Settings, load_settings
-from bot.sqlite_begin import explicit_begin
 from bot.status.codes import normalize_code
 from bot.status.config import status_db_url
 from bot.status.phone import last4, load_salt, phone_digits, phone_hash
 from bot.status.stages import FINAL_STAGES, STAGES
+from bot.storage.sqlite_begin import explicit_begin
 
 BUSY_TIMEOUT_SECONDS = 30
 

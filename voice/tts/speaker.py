@@ -12,14 +12,10 @@ offline voice at once instead of waiting out a timeout on every answer.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from bot.privacy.redact import redact
-from bot.settings import Settings
 from voice.audio import Speech
 from voice.errors import SpeechUnavailable
 from voice.tts.base import Voice
@@ -39,8 +35,12 @@ def source_of(voice: Voice) -> str:
 
 class CachedSpeaker:
     def __init__(self, cache: SpeechCache, primary: Voice, fallback: Voice | None = None,
-                 backoff_s: float = DEFAULT_BACKOFF_S, clock: Callable[[], float] = time.monotonic) -> None:
+                 backoff_s: float = DEFAULT_BACKOFF_S, clock: Callable[[], float] = time.monotonic,
+                 cacheable: Callable[[str], bool] = lambda _text: True) -> None:
         self.cache = cache
+        # Whether an answer may be kept on disk: the caller's privacy rule (answers quoting a phone,
+        # ID or application number are spoken but never kept).
+        self.cacheable = cacheable
         self.primary = primary
         self.fallback = fallback
         self.backoff_s = backoff_s
@@ -83,8 +83,7 @@ class CachedSpeaker:
 
     def speak(self, text: str) -> Speech:
         said = _said(text)
-        # An answer quoting a phone, ID or application number is spoken but never kept on disk.
-        keep = redact(text) == text
+        keep = self.cacheable(text)
         cached = self.cache.get(self.primary, said)
         if cached is not None:
             return Speech(cached, "cache")
@@ -116,24 +115,3 @@ def _said(text: str) -> str:
     if not said:
         raise SpeechUnavailable("nothing to say once symbols are removed")
     return said
-
-
-def build_speaker(settings: Settings | None = None) -> CachedSpeaker:
-    """The speaker the assistant uses. Environment: CAUNOI_TTS=gtts (default: gTTS, espeak-ng when
-    offline) or espeak (offline only); CAUNOI_SPEECH_CACHE (default <data dir>/speech-cache);
-    CAUNOI_GTTS_URL (another gTTS endpoint, see gtts_voice.py)."""
-    from voice.tts.espeak_voice import EspeakVoice
-    from voice.tts.gtts_voice import GttsVoice
-
-    if settings is None:
-        from bot.settings import load_settings
-
-        settings = load_settings()
-    directory = os.environ.get(CACHE_ENV) or Path(settings.data_dir) / "speech-cache"
-    cache = SpeechCache(directory)
-    engine = (os.environ.get(ENGINE_ENV) or "gtts").strip().lower()
-    if engine == "gtts":
-        return CachedSpeaker(cache, GttsVoice(), EspeakVoice())
-    if engine == "espeak":
-        return CachedSpeaker(cache, EspeakVoice(), None)
-    raise ValueError(f"{ENGINE_ENV}={engine!r}: expected gtts or espeak")

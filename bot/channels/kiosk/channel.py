@@ -36,18 +36,20 @@ from sanic.request import Request, parse_multipart_form
 from sanic.response import HTTPResponse
 
 from bot.channels import notices
+from bot.channels.guard import NO_STORE, body_of, error_response, guarded, json_object
 from bot.channels.inbox import MAX_TEXT_CHARS, Inbox, Incoming, Outcome
 from bot.channels.kiosk.assets import Assets
-from bot.channels.render import Outgoing
+from bot.channels.replies import Outgoing
 from bot.channels.seen import SeenMessages
 from bot.channels.spoken import SpokenAnswers, audio_response
-from bot.context import knowledge_base
+from bot.dialogue.intents import Intent
 from bot.dialogue.reply import payload
+from bot.kb.shared import knowledge_base
 from bot.settings import load_settings
+from bot.voice.service import VoiceService, optional_voice_service
 from voice.decode import Limits
 from voice.encode import Format
 from voice.errors import AudioTooLarge, VoiceError
-from voice.service import VoiceService, optional_voice_service
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +59,11 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 ASSETS = {"kiosk.js": "text/javascript; charset=utf-8", "kiosk.css": "text/css; charset=utf-8"}
 # crypto.getRandomValues-made UUID v4, as the page makes it (randomUUID needs https, kiosks use http).
 SENDER_FORM = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-MAX_JSON_BYTES = 32 * 1024  # a 2,000-character question, \u-escaped, with room to spare
 MAX_AUDIO_BYTES = Limits().max_bytes  # what the decoder accepts: refuse bigger before reading it
 MULTIPART_SLACK = 64 * 1024
 MAX_VOICE_JOBS = 3  # recordings waiting for the one speech model; more would wait too long on 2 cores
 AUDIO_WAIT_SECONDS = 60.0
-TOPIC_ON_TAP = "ask_documents"  # a tapped procedure picture answers "what papers do I bring?"
+TOPIC_ON_TAP = Intent.ASK_DOCUMENTS  # a tapped procedure picture answers "what papers do I bring?"
 
 # What the page shows (and reads) for a refused request: short, plain, with what to do next.
 BAD_REQUEST = "Trang bị lỗi. Bạn tải lại trang rồi hỏi lại nhé."
@@ -74,7 +75,6 @@ NOT_FOUND = "Không tìm thấy. Bạn tải lại trang nhé."
 NO_CLIP = "Không còn tiếng đọc này. Bạn hỏi lại nhé."
 NO_VOICE = "Chưa đọc được câu trả lời. Bạn xem chữ trên màn hình nhé."
 
-NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 PAGE_HEADERS = {
     "Cache-Control": "no-cache",
     "X-Content-Type-Options": "nosniff",
@@ -98,7 +98,7 @@ def sender_id(sender: Any) -> str | None:
 
 
 def error(status: int, message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=status, headers=NO_STORE, dumps=_dumps)
+    return error_response(status, message)
 
 
 def message_json(out: Outgoing) -> dict[str, Any]:
@@ -205,16 +205,9 @@ class KioskInput(InputChannel):
             body["transcript"] = heard
         return response.json(body, headers=NO_STORE, dumps=_dumps)
 
+    @guarded
     async def on_text(self, request: Request, inbox: Inbox) -> HTTPResponse:
-        raw = request.body or b""
-        if len(raw) > MAX_JSON_BYTES:
-            return error(413, notices.TOO_LONG)
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            return error(400, BAD_REQUEST)
-        if not isinstance(data, dict):
-            return error(400, BAD_REQUEST)
+        data = json_object(body_of(request, too_large=notices.TOO_LONG), BAD_REQUEST)
         sender = sender_id(data.get("sender"))
         if sender is None:
             return error(400, OLD_PAGE)
@@ -229,9 +222,10 @@ class KioskInput(InputChannel):
         incoming = Incoming(CHANNEL, sender, uuid.uuid4().hex, message, {"input": "text"})
         return await self.answer(inbox, incoming, spoken_input=False)
 
+    @guarded
     async def on_voice(self, request: Request, inbox: Inbox) -> HTTPResponse:
-        if len(request.body or b"") > MAX_AUDIO_BYTES + MULTIPART_SLACK:
-            return error(413, AudioTooLarge.user_message)
+        # Audio has the decoder's limit, not the JSON one.
+        body = body_of(request, MAX_AUDIO_BYTES + MULTIPART_SLACK, too_large=AudioTooLarge.user_message)
         # Parsed here, not through `request.form`: Sanic logs a traceback for every body it cannot parse
         # (no boundary, bad UTF-8) and hands back an empty form. Found by tests/test_webhook_junk.py.
         content_type, parameters = parse_content_header(request.content_type or "")
@@ -239,7 +233,7 @@ class KioskInput(InputChannel):
         if content_type != "multipart/form-data" or not boundary:
             return error(400, BAD_REQUEST)
         try:
-            form, files = parse_multipart_form(request.body or b"", str(boundary).encode("utf-8"))
+            form, files = parse_multipart_form(body, str(boundary).encode("utf-8"))
         except Exception:  # a broken multipart body
             return error(400, BAD_REQUEST)
         sender = sender_id(form.get("sender"))

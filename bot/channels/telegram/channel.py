@@ -10,8 +10,6 @@ connectivity), the runner keeps trying in the background while the other channel
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -24,6 +22,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.config import TelegramConfig, telegram_config
+from bot.channels.guard import Rejected, body_of, guarded, json_object, secret_matches
 from bot.channels.inbox import Inbox
 from bot.channels.proactive import ProactiveOutput
 from bot.channels.seen import SeenMessages
@@ -31,13 +30,12 @@ from bot.channels.telegram.keyboard import CallbackPayloads
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.updates import CHANNEL, UpdateRouter, chat_id_of, malformed
 from bot.settings import load_settings
-from voice.service import optional_voice_service
+from bot.voice.service import optional_voice_service
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_UPDATE_BYTES = 1024 * 1024
 COMMANDS = [("start", "Bắt đầu, chọn thủ tục"), ("help", "Mình giúp được gì")]
 
 
@@ -162,24 +160,22 @@ class TelegramInput(InputChannel):
             return response.json({"status": "ok", "mode": self.config.mode, "connected": runner.ready.is_set()})
 
         @bp.route("/webhook", methods=["POST"])
+        @guarded
         async def webhook(request: Request) -> response.HTTPResponse:
             if self.config.mode != "webhook":
-                return response.json({"error": "webhook mode is off"}, status=404)
-            secret = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(secret.encode(), self.config.webhook_secret.encode()):
-                return response.json({"error": "bad secret token"}, status=403)
-            if len(request.body) > MAX_UPDATE_BYTES:
-                return response.json({"error": "update too large"}, status=413)
+                raise Rejected(404, "webhook mode is off")
+            if not secret_matches(request.headers.get(SECRET_HEADER), self.config.webhook_secret):
+                raise Rejected(403, "bad secret token")
+            data = json_object(body_of(request, too_large="update too large"), "not a Telegram update")
             try:
-                data = json.loads(request.body)
                 update = Update.de_json(data, self.application.bot)
             except Exception:  # any junk: Telegram never sends it, so tell whoever did
-                return response.json({"error": "not a Telegram update"}, status=400)
+                raise Rejected(400, "not a Telegram update") from None
             problem = malformed(update)
             if problem is not None:
-                return response.json({"error": f"not a Telegram update: {problem}"}, status=400)
+                raise Rejected(400, f"not a Telegram update: {problem}")
             if not runner.ready.is_set():
-                return response.json({"error": "starting"}, status=503)  # Telegram retries later
+                raise Rejected(503, "starting")  # Telegram retries later
             await self.application.update_queue.put(update)
             return response.json({"ok": True})
 

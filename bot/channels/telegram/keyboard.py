@@ -15,7 +15,7 @@ from pathlib import Path
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.channel_db import open_channel_db
-from bot.channels.render import Button
+from bot.channels.replies import Button
 
 MAX_CALLBACK_BYTES = 64
 KEY_PREFIX = "k:"

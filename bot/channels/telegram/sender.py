@@ -10,8 +10,8 @@ import logging
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.channels.cards.channel import load_card
-from bot.channels.render import Outgoing
+from bot.channels.card_files.channel import load_card
+from bot.channels.replies import Outgoing
 from bot.channels.retry import with_retries
 from bot.channels.telegram.keyboard import CallbackPayloads, inline_keyboard
 from bot.channels.text import split_text, utf16_len

@@ -15,12 +15,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.channels import notices
 from bot.channels.inbox import Inbox, Incoming
-from bot.channels.render import Outgoing
+from bot.channels.replies import Outgoing
 from bot.channels.telegram.keyboard import CallbackPayloads
 from bot.channels.telegram.sender import TelegramSender
+from bot.dialogue.intents import Intent
+from bot.dialogue.reply import payload
+from bot.voice.service import VoiceService
 from voice.encode import Format
 from voice.errors import AudioTooLarge
-from voice.service import VoiceService
 
 logger = logging.getLogger(__name__)
 
@@ -107,10 +109,10 @@ class UpdateRouter:
         application.add_error_handler(self.on_error)
 
     async def on_start(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._deliver(update, "/greet")
+        await self._deliver(update, payload(Intent.GREET))
 
     async def on_help(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._deliver(update, "/help")
+        await self._deliver(update, payload(Intent.HELP))
 
     async def on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._deliver(update, update.effective_message.text or "")

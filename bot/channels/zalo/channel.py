@@ -31,11 +31,13 @@ from sanic.request import Request
 from bot.channels import notices
 from bot.channels.config import ZaloConfig, zalo_config
 from bot.channels.download import fetch_limited
+from bot.channels.guard import Rejected, body_of, error_response, rejection
 from bot.channels.inbox import Inbox, Incoming
 from bot.channels.proactive import ProactiveOutput
-from bot.channels.render import Outgoing
+from bot.channels.replies import Outgoing
 from bot.channels.seen import SeenMessages
 from bot.channels.zalo import signature
+from bot.channels.zalo.audio_links import SpokenLinks, no_links
 from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.events import (
     AudioMessage,
@@ -51,18 +53,18 @@ from bot.channels.zalo.events import (
     event_from_envelope,
     parse_envelope,
 )
-from bot.channels.zalo.listen import SpokenLinks, no_links
 from bot.channels.zalo.sender import ZaloSender, anonymous
 from bot.channels.zalo.token_db import TOKEN_FILE, SQLTokenStore, open_token_store
 from bot.channels.zalo.tokens import TokenStorage, TokenStore, TokenStoreError
+from bot.dialogue.intents import Intent
+from bot.dialogue.reply import payload
 from bot.settings import load_settings
-from voice.service import VoiceService, optional_voice_service
+from bot.voice.service import VoiceService, optional_voice_service
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "zalo"
 PREFIX = f"{CHANNEL}:"
-MAX_BODY_BYTES = 1024 * 1024  # a Zalo event is a few hundred bytes
 DRAIN_SECONDS = 8.0  # `caunoi run` kills the server 10 s after asking it to stop
 
 
@@ -72,15 +74,6 @@ def sender_id(user_id: str) -> str:
 
 def user_id_of(sender: str) -> str:
     return sender[len(PREFIX):] if sender.startswith(PREFIX) else sender
-
-
-class Rejected(Exception):
-    """A webhook call that is not a genuine, fresh event for this app."""
-
-    def __init__(self, status: int, error: str) -> None:
-        super().__init__(error)
-        self.status = status
-        self.error = error
 
 
 class EventRouter:
@@ -97,7 +90,7 @@ class EventRouter:
             # What to say to a new follower is the engine's business (greeting + procedure buttons).
             # A follow has no msg_id; Zalo keeps the timestamp when it retries, so this key is stable.
             return Incoming(CHANNEL, sender_id(event.user_id), f"follow:{event.user_id}:{event.timestamp}",
-                            "/greet", {"zalo_event": event.event_name})
+                            payload(Intent.GREET), {"zalo_event": event.event_name})
         if isinstance(event, AudioMessage):
             return await self.voice(event, event.url)
         if isinstance(event, FileMessage):
@@ -222,8 +215,6 @@ class ZaloInput(InputChannel):
     def check(self, body: bytes, signature_header: str | None) -> ZaloEvent:
         """The event in a webhook body. Raises Rejected (with the status to answer) for anything Zalo did
         not send us, and ZaloPayloadError for a genuine event whose shape we do not know."""
-        if len(body) > MAX_BODY_BYTES:
-            raise Rejected(413, "event too large")
         try:
             envelope = parse_envelope(body)
         except ZaloPayloadError as exc:
@@ -296,19 +287,18 @@ class ZaloInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> response.HTTPResponse:
-            body = request.body or b""
             try:
-                event = self.check(body, request.headers.get(signature.HEADER))
+                event = self.check(body_of(request, too_large="event too large"), request.headers.get(signature.HEADER))
             except Rejected as rejected:
                 logger.debug("Zalo webhook rejected: %s", rejected.error)
-                return response.json({"error": rejected.error}, status=rejected.status)
+                return rejection(rejected)
             except ZaloPayloadError as exc:
                 # Signed by Zalo, but a shape we do not know: sending it again cannot help, and Zalo
                 # disables webhooks that keep failing. The message names the field, never a value.
                 logger.warning("Zalo event ignored, unexpected shape: %s", exc)
                 return response.json({"ok": True, "ignored": True})
             if self.stopping:
-                return response.json({"error": "stopping"}, status=503)  # Zalo delivers it again later
+                return error_response(503, "stopping")  # Zalo delivers it again later
             self.spawn(self.handle(inbox, event))
             return response.json({"ok": True})
 

@@ -12,8 +12,8 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 
-from bot.channels.cards.channel import load_card
-from bot.channels.render import Button, Outgoing
+from bot.channels.card_files.channel import load_card
+from bot.channels.replies import Button, Outgoing
 from bot.channels.text import split_text
 from bot.channels.zalo.client import (
     MAX_BUTTON_PAYLOAD,

@@ -46,7 +46,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.channels.zalo.tokens import HeldTokens, Tokens, TokenStorage, TokenStore, TokenStoreError, held_in_thread
 from bot.settings import Settings
-from bot.sqlite_begin import explicit_begin
+from bot.storage.sqlite_begin import explicit_begin
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ zalo_tokens = sa.Table(
 
 def shared_db_url(settings: Settings) -> str:
     """The database the tokens go to (module doc, rule 1 then 2); "" for the file store."""
-    from bot.scale_config import scale_section
+    from bot.runtime.scale_config import scale_section
     from bot.status.config import configured_status_db_url
 
     status = configured_status_db_url(settings)

@@ -2,7 +2,7 @@
 
 Not through `rasa run`: Rasa's CLI imports every subcommand (evaluation, plotting, data tools),
 about 1.5 s of a cold start that is spent importing anyway. Here: quiet environment, hidden JAX,
-the hot-path fixes of `bot.rasa_patches`, a frozen import-time heap, then Rasa's own
+the fixes of `bot.rasa_ext.patches`, a frozen import-time heap, then Rasa's own
 `rasa.api.run` with the REST channel and the API off.
 """
 
@@ -14,11 +14,11 @@ import logging
 import os
 import sys
 
-from bot.environment import apply_quiet_env, hide_jax
+from bot.runtime.environment import apply_quiet_env, hide_jax
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bot.rasa_server")
+    parser = argparse.ArgumentParser(prog="python -m bot.runtime.rasa_server")
     parser.add_argument("--model", required=True)
     parser.add_argument("--endpoints", required=True)
     parser.add_argument("--credentials", required=True)
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from bot import rasa_patches
+    from bot.rasa_ext import patches
     from bot.status import notifier
 
     configure_logging_and_warnings(None, None, warn_only_once=True, filter_repeated_logs=True)
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     from bot.privacy.redact import redact_every_log_record
 
     redact_every_log_record()  # phone, ID and application numbers never reach the log in clear
-    rasa_patches.apply()
+    patches.apply()
     # Rasa and TensorFlow leave ~420k long-lived objects from import; a full garbage collection
     # walked them all (265 ms, measured) and showed up as latency spikes under load.
     gc.freeze()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.environment import apply_quiet_env, hide_jax
+from bot.runtime.environment import apply_quiet_env, hide_jax
 
 
 def main() -> None:

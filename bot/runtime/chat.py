@@ -58,7 +58,7 @@ def chat(root: Path, url: str | None) -> int:
     if url:
         chat_loop(url)
         return 0
-    from bot.server import wait_for_port
+    from bot.runtime.supervisor import wait_for_port
 
     port, actions_port = free_port(), free_port()
     server = subprocess.Popen(

@@ -36,10 +36,10 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.render import Outgoing
+from bot.channels.replies import Outgoing
 from bot.channels.spoken import Said, SpokenAnswers, audio_response
+from bot.voice.service import VoiceService
 from voice.encode import Format
-from voice.service import VoiceService
 
 logger = logging.getLogger(__name__)
 

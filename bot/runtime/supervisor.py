@@ -18,10 +18,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.environment import child_env
-from bot.scale_config import ScaleConfig, lock_store_endpoint, scale_config, tracker_store_endpoint
+from bot.runtime.environment import child_env
+from bot.runtime.scale_config import ScaleConfig, lock_store_endpoint, scale_config, tracker_store_endpoint
+from bot.runtime.training import model_path
 from bot.settings import Settings, load_settings
-from bot.training import model_path
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class RunOptions:
 
 def write_endpoints(root: Path, data_dir: Path, options: RunOptions, scale: ScaleConfig | None = None) -> Path:
     """Rasa's endpoints file. Embedded (no `scale`): SQLite in the data folder, in-memory lock store;
-    scaled out: the shared SQL tracker store and/or the Redis lock store of bot/scale_config.py."""
+    scaled out: the shared SQL tracker store and/or the Redis lock store of bot/runtime/scale_config.py."""
     scale = scale or ScaleConfig()
     run_dir = data_dir / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -41,7 +41,7 @@ def write_endpoints(root: Path, data_dir: Path, options: RunOptions, scale: Scal
         tracker_store = tracker_store_endpoint(scale.tracker_db)
     else:
         tracker_store = {
-            "type": "bot.tracker_store.CachedSQLTrackerStore",
+            "type": "bot.rasa_ext.tracker_store.CachedSQLTrackerStore",
             "dialect": "sqlite",
             "db": str((data_dir / "trackers.db").resolve()),
             # `run` holds the data folder's lock: no other process writes these conversations
@@ -68,20 +68,32 @@ def write_endpoints(root: Path, data_dir: Path, options: RunOptions, scale: Scal
 
 
 CHANNEL_CLASSES = {
+    "rest": "bot.channels.rest.channel.RestChannel",
     "telegram": "bot.channels.telegram.channel.TelegramInput",
     "zalo": "bot.channels.zalo.channel.ZaloInput",
     "kiosk": "bot.channels.kiosk.channel.KioskInput",
     "status": "bot.status.api.StatusApiInput",
-    "cards": "bot.channels.cards.channel.CardsInput",
+    "cards": "bot.channels.card_files.channel.CardsInput",
 }
 
 
-def enabled_channels(settings: Settings) -> list[str]:
-    """Messaging channels whose credentials are set (environment or caunoi.yml)."""
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def rest_enabled(settings: Settings, host: str) -> bool:
+    """REST lets its caller choose conversation ids: only on loopback, unless it has a token."""
+    from bot.channels.rest.channel import rest_token
+
+    return host in LOOPBACK_HOSTS or host.startswith("127.") or bool(rest_token(settings))
+
+
+def enabled_channels(settings: Settings, host: str = "127.0.0.1") -> list[str]:
+    """Channels to serve: REST (see rest_enabled), then those whose credentials are set
+    (environment or caunoi.yml), the kiosk unless switched off, and the card files."""
     from bot.channels.config import telegram_config, zalo_config
     from bot.status.config import status_api_token
 
-    enabled = []
+    enabled = ["rest"] if rest_enabled(settings, host) else []
     if telegram_config(settings).enabled:
         enabled.append("telegram")
     if zalo_config(settings).enabled:
@@ -97,8 +109,8 @@ def enabled_channels(settings: Settings) -> list[str]:
 
 
 def write_credentials(data_dir: Path, options: RunOptions, channels: list[str]) -> Path:
-    """REST always; each enabled channel by class path. No secrets: channels read their own."""
-    credentials: dict[str, dict | None] = {"rest": None}
+    """Each enabled channel by class path. No secrets: channels read their own."""
+    credentials: dict[str, dict | None] = {}
     for name in channels:
         credentials[CHANNEL_CLASSES[name]] = {}
     path = data_dir / "run" / f"credentials-{options.port}.yml"
@@ -180,7 +192,7 @@ def run(root: Path, options: RunOptions) -> int:
         return 2
     endpoints = write_endpoints(root, settings.data_dir, options, scale)
     try:
-        channels = enabled_channels(settings)
+        channels = enabled_channels(settings, options.host)
     except ValueError as exc:
         print(f"Channel settings: {exc}", file=sys.stderr)
         return 2
@@ -189,12 +201,12 @@ def run(root: Path, options: RunOptions) -> int:
     # Sanic workers only as configured (CAUNOI_WORKERS): the tracker cache's `exclusive` depends on it.
     rasa_env = {**{k: v for k, v in env.items() if k != "SANIC_WORKERS"}, "SANIC_WORKERS": str(scale.workers)}
     actions = subprocess.Popen(
-        [sys.executable, "-m", "bot.action_server", "--actions", "bot.actions",
+        [sys.executable, "-m", "bot.runtime.action_server", "--actions", "bot.actions",
          "--port", str(options.actions_port), "--quiet"],
         cwd=root, env={**env, "SANIC_HOST": "127.0.0.1"}, start_new_session=True,
     )
     rasa = subprocess.Popen(
-        [sys.executable, "-m", "bot.rasa_server", "--model", str(model),
+        [sys.executable, "-m", "bot.runtime.rasa_server", "--model", str(model),
          "--endpoints", str(endpoints), "--credentials", str(credentials),
          "--interface", options.host, "--port", str(options.port)],
         cwd=root, env=rasa_env, start_new_session=True,
@@ -212,7 +224,10 @@ def run(root: Path, options: RunOptions) -> int:
         if wait_for_port(options.host, options.port, 120, rasa):
             print(f"Cầu Nối is ready: http://{options.host}:{options.port}/webhooks/rest/webhook",
                   flush=True)
-            print("Channels: " + ", ".join(["rest", *channels]), flush=True)
+            print("Channels: " + ", ".join(channels), flush=True)
+            if "rest" not in channels:
+                print(f"REST is off: {options.host} is not a loopback address and no CAUNOI_REST_TOKEN is set "
+                      "(anyone on the network could read or continue conversations).", flush=True)
             if "kiosk" in channels:
                 print(f"Kiosk page: http://{options.host}:{options.port}/webhooks/kiosk/", flush=True)
         while not stopping and all(p.poll() is None for p in children):

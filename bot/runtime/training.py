@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.environment import child_env
 from bot.kb import load_kb
 from bot.nlu.generate import write_nlu
+from bot.runtime.environment import child_env
 
 MODEL_NAME = "caunoi"
 # Everything that changes what the model learns, relative to the project root.
@@ -17,7 +17,7 @@ INPUTS = (
     "config.yml", "domain.yml", "nlu", "stories", "procedures_kb",
     # the code of our components, which the model runs
     "bot/nlu/components.py", "bot/nlu/normalize.py", "bot/nlu/teencode.py", "bot/nlu/procedure_index.py",
-    "bot/nlu/sentence_features.py", "bot/policies.py",
+    "bot/rasa_ext/sentence_features.py", "bot/rasa_ext/policies.py",
 )
 
 
@@ -65,7 +65,7 @@ def train(root: Path, force: bool = False, out=sys.stdout) -> Path:
         return model_path(root)
     print("Training the assistant (about a minute)…", file=out, flush=True)
     command = [
-        sys.executable, "-m", "bot.rasa_main", "train",
+        sys.executable, "-m", "bot.runtime.rasa_cli", "train",
         "--config", "config.yml", "--domain", "domain.yml",
         "--data", "nlu", "stories",
         "--out", "models", "--fixed-model-name", MODEL_NAME, "--force",

@@ -25,10 +25,11 @@ def _download(args: argparse.Namespace) -> int:
 
 
 def _transcribe(args: argparse.Namespace) -> int:
-    from bot.context import knowledge_base
+    from bot.kb.shared import knowledge_base
+    from bot.voice.hints import hint_phrases
     from voice.errors import VoiceError
     from voice.pipeline import VoicePipeline
-    from voice.stt.select import hint_phrases, load_engine
+    from voice.stt.select import load_engine
 
     if args.engine:
         os.environ["CAUNOI_STT_ENGINE"] = args.engine
@@ -46,10 +47,10 @@ def _transcribe(args: argparse.Namespace) -> int:
 
 
 def _prerender(args: argparse.Namespace) -> int:
-    from bot.context import knowledge_base
+    from bot.kb.shared import knowledge_base
     from bot.settings import load_settings
-    from voice.prerender import prerender
-    from voice.tts.speaker import build_speaker
+    from bot.voice.prerender import prerender
+    from bot.voice.speaker import build_speaker
 
     settings = load_settings()
     summary = prerender(build_speaker(settings), knowledge_base(), settings.commune,

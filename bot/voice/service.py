@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.context import knowledge_base
+from bot.kb.shared import knowledge_base
 from bot.settings import Settings, load_settings
 from voice.encode import Format
 from voice.errors import ModelMissing, VoiceError
@@ -56,8 +56,9 @@ class VoiceService:
 
 
 def build_voice_service(settings: Settings | None = None) -> VoiceService:
-    from voice.stt.select import hint_phrases, load_engine
-    from voice.tts.speaker import build_speaker
+    from bot.voice.hints import hint_phrases
+    from bot.voice.speaker import build_speaker
+    from voice.stt.select import load_engine
 
     settings = settings or load_settings()
     pipeline = VoicePipeline(load_engine, build_speaker(settings), hint_phrases(knowledge_base()))

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.dialogue.answers import answer
-from bot.dialogue.reply import ANSWER_TOPICS
-from bot.dialogue.respond import respond
+from bot.dialogue.intents import ANSWER_TOPICS, Intent
+from bot.dialogue.respond import ProcedureAnswers
+from bot.dialogue.turn import Turn
 from bot.kb import KnowledgeBase
 from bot.settings import Commune
 from voice.errors import SpeechUnavailable
@@ -21,8 +22,8 @@ from voice.tts.speaker import CachedSpeaker
 
 # Replies that do not depend on a procedure (greeting, help, …), by the intent that produces them;
 # "ask_overview" with no procedure gives the "which procedure?" question.
-FIXED_INTENTS = ("greet", "goodbye", "thanks", "help", "talk_to_human", "check_status", "out_of_scope",
-                 "ask_overview", None)
+FIXED_INTENTS = (Intent.GREET, Intent.GOODBYE, Intent.THANKS, Intent.HELP, Intent.TALK_TO_HUMAN,
+                 Intent.CHECK_STATUS, Intent.OUT_OF_SCOPE, Intent.ASK_OVERVIEW, None)
 GIVE_UP_AFTER = 3  # failures in a row: the network is down, do not wait out a timeout per answer
 
 
@@ -50,9 +51,10 @@ def answer_texts(kb: KnowledgeBase, commune: Commune) -> list[tuple[str, str]]:
     """(label, text) for every answer, each spoken text once: procedure × topic, then fixed replies."""
     texts = [(f"{pid}/{topic}", answer(kb.procedures[pid], topic, commune).text)
              for pid in kb.ids for topic in ANSWER_TOPICS]
+    answers = ProcedureAnswers(kb, commune)
     for intent in FIXED_INTENTS:
-        reply = respond(kb, commune, (), intent, None)
-        texts.append((reply.topic, reply.text))
+        reply = answers.respond(Turn(sender="prerender", text="", intent=intent)).reply
+        texts.append((reply.topic.value, reply.text))
     seen: set[str] = set()
     unique = []
     for label, text in texts:

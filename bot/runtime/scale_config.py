@@ -61,7 +61,7 @@ def tracker_store_endpoint(url: str) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - NoSuchModuleError, or the driver is not installed
         raise ValueError(f"CAUNOI_TRACKER_DB / scale.tracker_db: unsupported database {dialect!r} ({exc})") from exc
     endpoint: dict[str, Any] = {
-        "type": "bot.tracker_store.CachedSQLTrackerStore",
+        "type": "bot.rasa_ext.tracker_store.CachedSQLTrackerStore",
         "dialect": dialect,
         "url": parsed.host,  # Rasa passes the endpoint's `url` as the store's host
         "port": parsed.port,

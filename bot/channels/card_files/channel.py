@@ -31,7 +31,7 @@ _render_lock = asyncio.Lock()
 async def card_path(procedure_id: str, fmt: str) -> Path | None:
     """The cached card file, rendered in a worker thread the first time; None for an unknown procedure."""
     from bot.cards.checklist import card_file
-    from bot.context import knowledge_base
+    from bot.kb.shared import knowledge_base
     from bot.settings import load_settings
 
     procedure = knowledge_base().get(procedure_id)

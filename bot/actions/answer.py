@@ -1,0 +1,77 @@
+"""`action_answer`, the only custom action: tracker → `Turn` → `Dialogue.handle` → message and slots."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.dialogue.handle import Dialogue, status_dialogue_factory
+from bot.dialogue.intents import Intent
+from bot.dialogue.status import entity_values
+from bot.dialogue.turn import Context, Outcome, Turn
+from bot.kb.shared import knowledge_base
+from bot.settings import load_settings
+
+
+def _user_text(tracker: Tracker) -> str:
+    """The message as the person sent it (the NLU's copy is normalised: lower case, no diacritics)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return str(event.get("text") or "")
+    return ""
+
+
+def turn_of(tracker: Tracker) -> Turn:
+    entities = entity_values(tracker.latest_message.get("entities") or [])
+    return Turn(
+        sender=tracker.sender_id,
+        text=_user_text(tracker),
+        intent=Intent.parse((tracker.latest_message.get("intent") or {}).get("name")),
+        procedure=entities.get("procedure"),
+        entities=entities,
+        context=Context.from_slots(tracker.current_slot_values()),
+        channel=tracker.get_latest_input_channel(),
+    )
+
+
+def slot_events(before: Context, after: Context) -> list[dict[str, Any]]:
+    old, new = before.as_slots(), after.as_slots()
+    return [SlotSet(name, value) for name, value in new.items() if old[name] != value]
+
+
+@lru_cache(maxsize=1)
+def dialogue() -> Dialogue:
+    from bot.status.store import open_status_store
+
+    settings = load_settings()
+    kb = knowledge_base()
+    names = {pid: p.name for pid, p in kb.procedures.items()}
+    return Dialogue(kb, settings.commune, settings.top_procedures,
+                    status_dialogue_factory(open_status_store, settings.commune, names))
+
+
+def send(dispatcher: CollectingDispatcher, outcome: Outcome) -> None:
+    reply = outcome.reply
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message=reply.custom,
+                             image=reply.card.png if reply.card else None)
+
+
+# Load the KB when the action server starts, not on the first user's message.
+dialogue()
+
+
+class ActionAnswer(Action):
+    def name(self) -> str:
+        return "action_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        turn = turn_of(tracker)
+        outcome = dialogue().handle(turn)
+        send(dispatcher, outcome)
+        return slot_events(turn.context, outcome.context)
