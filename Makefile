@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: help setup train run test lint bench chat clean voice-tools test-tools deploy-check-tools
+.PHONY: help setup train run test quick lint bench chat clean voice-tools test-tools deploy-check-tools
 
 # Voice needs ffmpeg and espeak-ng (Debian); tests also drive a real Chromium for the kiosk page and start
 # a throwaway PostgreSQL (Debian keeps initdb off PATH: pg_ctlcluster stands for the package), Redis,
@@ -27,11 +27,12 @@ test-tools:
 
 # Pinned, hash-checked check tools for the deploy tests (compose schema, hadolint) into .tools/test-tools/.
 deploy-check-tools: setup
-	@$(BIN)/python -m tests.pinned_tools
+	@$(BIN)/python -m tests.support.pinned_tools
 
 help:
 	@echo "make run    set up, train if needed, start the assistant on 127.0.0.1:5005"
 	@echo "make test   set up, train if needed, run every test"
+	@echo "make quick  unit tests only (about a minute, no servers)"
 	@echo "make chat   chat in the terminal;  make bench   run the benchmarks;  make lint"
 
 .tools/bin/uv:
@@ -58,6 +59,11 @@ chat: train
 test: train test-tools deploy-check-tools
 	@$(BIN)/ruff check bot voice tests bench
 	@$(BIN)/pytest
+
+# The quick loop while coding: unit tests only (no trained model, servers, browser or speech model).
+quick: setup
+	@$(BIN)/ruff check bot voice tests bench
+	@$(BIN)/pytest -m "not e2e" -q
 
 lint: setup
 	@$(BIN)/ruff check bot voice tests bench

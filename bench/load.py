@@ -3,10 +3,10 @@ against three set-ups:
 
   embedded       one `caunoi run`, the commune default (SQLite in its data folder, in-memory locks)
   one_replica    one `caunoi run` on the shared stores (PostgreSQL tracker store, Redis lock store)
-  two_replicas   two `caunoi run` on the shared stores behind a round-robin proxy (tests/proxy.py)
+  two_replicas   two `caunoi run` on the shared stores behind a round-robin proxy (tests/support/proxy.py)
 
-PostgreSQL and Redis are throwaway local servers, started like the tests' (tests/pg.py,
-tests/redis_server.py). Reports p50/p95 turn latency, throughput, errors and the resident memory
+PostgreSQL and Redis are throwaway local servers, started like the tests' (tests/support/pg.py,
+tests/support/redis_server.py). Reports p50/p95 turn latency, throughput, errors and the resident memory
 of every process (replicas with their action servers, PostgreSQL, Redis) as JSON.
 
 Run: `.venv/bin/python bench/load.py [--seconds 20] [--setups embedded,one_replica,two_replicas]`
@@ -39,7 +39,7 @@ from latency import QUESTIONS, percentile, timed_turn, tree_cpu_s, tree_rss_mb  
 
 from bot.runtime.environment import apply_quiet_env  # noqa: E402
 from tests.conftest import RunningAssistant, start_assistant  # noqa: E402
-from tests.proxy import RoundRobinProxy  # noqa: E402
+from tests.support.proxy import RoundRobinProxy  # noqa: E402
 
 REST = "/webhooks/rest/webhook"
 SETUPS = ("embedded", "one_replica", "two_replicas")
@@ -100,7 +100,7 @@ def run_setup(name: str, levels: list[int], seconds: float, shared: dict[str, ob
     env = {"CAUNOI_KIOSK": "0"}
     replicas_n = 2 if name == "two_replicas" else 1
     if name != "embedded":
-        from tests.pg import new_database
+        from tests.support.pg import new_database
 
         env |= {"CAUNOI_TRACKER_DB": new_database(shared["postgres_url"]), "CAUNOI_LOCK_STORE": shared["redis_url"]}
     else:
@@ -155,8 +155,8 @@ def main() -> None:
     results = []
     with ExitStack() as stack:
         if any(s != "embedded" for s in setups):
-            from tests.pg import PostgresServer
-            from tests.redis_server import RedisServer
+            from tests.support.pg import PostgresServer
+            from tests.support.redis_server import RedisServer
 
             postgres = PostgresServer()
             stack.callback(postgres.stop)

@@ -27,7 +27,7 @@ CLIPS = SHARED / "audio" / "vi_clips"
 WHISPER_MODEL = SHARED / "models" / "faster-whisper-base"
 sys.path.insert(0, str(ROOT))
 
-# --- scoring (also used by tests/test_voice_stt_whisper.py) ------------------------------------
+# --- scoring (also used by tests/e2e/test_stt_whisper.py) ------------------------------------
 
 _UNITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
 

@@ -1,7 +1,7 @@
 """Text-to-speech latency as a person waiting for a spoken answer sees it (CachedSpeaker.speak):
 a cache hit, a gTTS miss and the espeak-ng fallback, for a short and a long KB answer.
 
-The gTTS miss goes to the Google Translate TTS stand-in on loopback (tests/standins/gtts_server.py)
+The gTTS miss goes to the Google Translate TTS stand-in on loopback (tests/support/standins/gtts_server.py)
 through the real gTTS client: it measures our side only. Real Google adds, per part of at most 100
 characters (sent one after another), a network round trip and its own synthesis time.
 
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bot.kb.shared import knowledge_base  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.voice.prerender import answer_texts  # noqa: E402
-from tests.standins.gtts_server import GoogleTranslateTTS, clip  # noqa: E402
+from tests.support.standins.gtts_server import GoogleTranslateTTS, clip  # noqa: E402
 from voice.decode import Limits, decode  # noqa: E402
 from voice.tts.cache import SpeechCache  # noqa: E402
 from voice.tts.espeak_voice import EspeakVoice  # noqa: E402

@@ -1,22 +1,35 @@
-"""Shared fixtures: the project root, the trained model and a running assistant."""
+"""Shared fixtures: the project root, the trained model and a running assistant.
+
+Tests under tests/e2e/, and any test that uses one of E2E_FIXTURES (the trained engine, a running
+assistant, a database server, a browser…), are marked `e2e`: `pytest -m "not e2e"` is the quick loop.
+"""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.runtime.environment import apply_quiet_env
 from bot.runtime.training import is_up_to_date, model_path, train
+from tests.support.assistant import start_assistant
+from tests.support.paths import ROOT
+from tests.support.servers import loud_test_server
 
-ROOT = Path(__file__).resolve().parent.parent
 apply_quiet_env()
+
+# Fixtures that need more than this process: a trained model, servers, a browser, a speech model.
+E2E_FIXTURES = frozenset({
+    "trained_model", "assistant", "postgres_url", "redis_url", "browser", "kiosk", "whisper", "hints",
+    "cluster", "deployment", "nginx", "replicas",
+})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    e2e_dir = Path(__file__).parent / "e2e"
+    for item in items:
+        if e2e_dir in Path(str(item.fspath)).parents or E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
@@ -31,63 +44,6 @@ def trained_model() -> Path:
     return model_path(ROOT)
 
 
-class RunningAssistant:
-    def __init__(self, process: subprocess.Popen, port: int, data_dir: Path, log: Path) -> None:
-        self.process = process
-        self.port = port
-        self.data_dir = data_dir
-        self.log = log
-        self.url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-
-    def output(self) -> str:
-        """Everything the servers printed so far (a file, not a pipe: a full pipe blocks them)."""
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def wait_telegram_connected(self, timeout: float = 60) -> None:
-        """Until the Telegram channel's runner is ready (in webhook mode: setWebhook answered). Before
-        that an update gets 503, which Telegram delivers again but a test delivering once would not."""
-        import json
-        import time
-        import urllib.request
-
-        health = f"http://127.0.0.1:{self.port}/webhooks/telegram/"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with urllib.request.urlopen(health, timeout=10) as response:
-                if json.loads(response.read()).get("connected"):
-                    return
-            time.sleep(0.05)
-        raise TimeoutError(f"{health} never reported connected")
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(60)
-
-
-def start_assistant(data_dir: Path, env: dict[str, str] | None = None, port: int | None = None) -> RunningAssistant:
-    """`caunoi run` on free ports (or `port`); `env` adds settings such as channel tokens."""
-    from bot.runtime.chat import free_port
-    from bot.runtime.supervisor import wait_for_port
-
-    port, actions_port = port or free_port(), free_port()
-    env = {**os.environ, "CAUNOI_DATA_DIR": str(data_dir), **(env or {})}
-    log = data_dir / f"assistant-{port}.log"
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run", "--port", str(port),
-             "--actions-port", str(actions_port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    running = RunningAssistant(process, port, data_dir, log)
-    if not (wait_for_port("127.0.0.1", port, 180, process)
-            and wait_for_port("127.0.0.1", actions_port, 60, process)):
-        process.kill()
-        process.wait()
-        raise RuntimeError(f"assistant did not start:\n{running.output()[-4000:]}")
-    return running
-
-
 @pytest.fixture(scope="session")
 def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
     running = start_assistant(tmp_path_factory.mktemp("assistant-data"))
@@ -97,29 +53,11 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    """A real PostgreSQL server on loopback for the session (tests/pg.py); skipped, loudly, when it cannot start.
+    """A real PostgreSQL server on loopback for the session (tests/support/pg.py); skipped, loudly, when it
+    cannot start.
 
     CAUNOI_REQUIRE_POSTGRES=1 turns the skip into a failure (for CI machines that must test PostgreSQL).
     """
-    from tests.pg import PostgresServer, PostgresUnavailable
+    from tests.support.pg import PostgresServer, PostgresUnavailable
 
     yield from loud_test_server(PostgresServer, PostgresUnavailable, "PostgreSQL TESTS", "CAUNOI_REQUIRE_POSTGRES")
-
-
-def loud_test_server(make: Any, unavailable: type[Exception], what: str, require_env: str) -> Iterator[str]:
-    """Start a throwaway server (`make().start()` gives its URL) for a fixture; when it cannot start, say so
-    in a banner on the real stderr and skip — or fail, when `require_env` is 1 (machines that must test it)."""
-    server = None
-    try:
-        server = make()
-        url = server.start()
-    except (unavailable, OSError, subprocess.SubprocessError) as exc:
-        if server is not None:
-            server.stop()
-        message = f"{what} NOT RUN: could not start a test server: {exc}"
-        sys.__stderr__.write(f"\n{'!' * 100}\n{message}\n{'!' * 100}\n")
-        if os.environ.get(require_env) == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    yield url
-    server.stop()

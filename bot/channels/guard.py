@@ -54,7 +54,7 @@ def parse_json(body: bytes, invalid: str | None = None) -> Any:
         return json.loads(body)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError; absurd nesting
         detail = getattr(exc, "msg", "nested too deeply")
-        raise Rejected(400, invalid or f"Nội dung không phải JSON. / Body is not valid JSON: {detail}.") from None
+        raise Rejected(400, invalid or f"Nội dung không phải JSON. / The body is not valid JSON: {detail}.") from None
 
 
 def json_object(body: bytes, invalid: str | None = None) -> dict[str, Any]:

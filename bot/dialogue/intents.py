@@ -1,5 +1,5 @@
 """Intents and topics, named once. `domain.yml` and the NLU data must list the same intents
-(tests/unit/dialogue/test_intents.py checks both ways).
+(tests/unit/bot/dialogue/test_intents.py checks both ways).
 
 Both enums are `str` enums, so an `Intent` equals the name Rasa sends ("ask_fee") and a `Topic` the
 value in `custom.topic`.

@@ -49,7 +49,7 @@ def _load_file(path: Path) -> tuple[Procedure | None, list[KBError]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return None, [KBError(name, "(file)", f"is not UTF-8 text: {exc.reason}")]
-    except OSError as exc:  # a folder named *.yml, no permission: found by tests/test_fuzz_kb_loader.py
+    except OSError as exc:  # a folder named *.yml, no permission: found by tests/unit/bot/kb/test_loader_fuzz.py
         return None, [KBError(name, "(file)", f"cannot be read: {exc.strerror or exc}")]
     try:
         data = yaml.safe_load(text)
@@ -61,7 +61,7 @@ def _load_file(path: Path) -> tuple[Procedure | None, list[KBError]]:
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         # PyYAML's scalar constructors raise plain Python errors, not YAMLError, for values such as
         # `2024-13-45` (ValueError), `!!int x` or `!!timestamp x` (AttributeError), and deep nesting
-        # exhausts the stack: found by tests/test_fuzz_kb_loader.py. One bad file must not stop the rest.
+        # exhausts the stack: found by tests/unit/bot/kb/test_loader_fuzz.py. One bad file must not stop the rest.
         return None, [KBError(name, "(file)", f"YAML value error: {type(exc).__name__}: {exc}")]
     procedure, messages = procedure_from_mapping(data, expected_id=path.stem)
     errors = [KBError(name, *m.split(": ", 1)) for m in messages]

@@ -156,7 +156,7 @@ def _date_text(r: _Reader, key: str) -> str:
 def _key_label(key: Any) -> str:
     """An unknown key as a field name. Shown quoted when it is empty or odd: the loader splits each error at
     its first ": ", so a key such as "" or "a: b" must not become an empty or wrong field (found by
-    tests/test_fuzz_kb_loader.py)."""
+    tests/unit/bot/kb/test_loader_fuzz.py)."""
     text = str(key)
     if isinstance(key, str) and re.fullmatch(r"[\w\-]+", text):
         return text

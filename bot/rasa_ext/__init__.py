@@ -2,7 +2,7 @@
 
 Rasa is pinned (pyproject.toml); an upgrade starts here. `upstream.py` lists every upstream function
 this package replaces, wraps, overrides or calls though it is private, with a fingerprint of its
-source: a Rasa upgrade that changes one fails `tests/unit/rasa_ext/test_upstream.py` with the list of
+source: a Rasa upgrade that changes one fails `tests/unit/bot/rasa_ext/test_upstream.py` with the list of
 modules to re-check.
 
 - `patches/`: run-time fixes to Rasa classes (one module each, with its reason), applied by the

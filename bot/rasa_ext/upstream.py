@@ -1,7 +1,7 @@
 """Rasa code that Cầu Nối depends on beyond Rasa's public API, with a fingerprint of each as in the
 pinned Rasa (bot/rasa_ext/patches PINNED_RASA).
 
-A Rasa upgrade that changes any of it fails `tests/unit/rasa_ext/test_upstream.py` with the list of
+A Rasa upgrade that changes any of it fails `tests/unit/bot/rasa_ext/test_upstream.py` with the list of
 our modules to re-check. After re-checking them: `python -m bot.rasa_ext.upstream` prints the new
 table to paste below.
 """

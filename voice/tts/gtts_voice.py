@@ -5,7 +5,7 @@ google.com): gTTS builds its endpoint as `https://translate.google.<tld>/_/Trans
 data/batchexecute`, so `tld` can change the Google domain but not the scheme or host. `_Client`
 overrides `gTTS._prepare_requests` (gTTS ≥ 2.3) and only re-points each prepared request's URL; the
 tokenising, the `jQ1olc` RPC body, the headers, the sending and the response parsing all stay
-gTTS's own. The override is one private method: tests/test_voice_gtts.py fails if gTTS renames it.
+gTTS's own. The override is one private method: tests/unit/voice/tts/test_gtts_voice.py fails if gTTS renames it.
 Note that gTTS sends through `urllib.request.getproxies()`, which ignores NO_PROXY: with HTTP_PROXY
 set, even a loopback URL goes through the proxy.
 

@@ -227,7 +227,7 @@ class KioskInput(InputChannel):
         # Audio has the decoder's limit, not the JSON one.
         body = body_of(request, MAX_AUDIO_BYTES + MULTIPART_SLACK, too_large=AudioTooLarge.user_message)
         # Parsed here, not through `request.form`: Sanic logs a traceback for every body it cannot parse
-        # (no boundary, bad UTF-8) and hands back an empty form. Found by tests/test_webhook_junk.py.
+        # (no boundary, bad UTF-8) and hands back an empty form. Found by tests/e2e/test_webhook_junk.py.
         content_type, parameters = parse_content_header(request.content_type or "")
         boundary = parameters.get("boundary")
         if content_type != "multipart/form-data" or not boundary:

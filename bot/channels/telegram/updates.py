@@ -35,7 +35,7 @@ def malformed(update: Update) -> str | None:
     """Why an update cannot be from Telegram, or None. `Update.de_json` checks no types, and
     python-telegram-bot's filters and our handlers read these fields as Telegram documents them: a message
     without a chat made the private-chat filter raise AttributeError (found by
-    tests/test_fuzz_telegram_updates.py). The webhook answers 400 instead of dispatching it."""
+    tests/unit/bot/channels/telegram/test_updates_fuzz.py). The webhook answers 400 instead of dispatching it."""
     if not _is_int(update.update_id):
         return "update_id"
     query = update.callback_query

@@ -283,7 +283,7 @@ def _timestamp(data: dict[str, Any]) -> str:
     if value is None:
         raise ZaloPayloadError("timestamp: missing")
     # Zalo sends a string of digits; an integer is accepted because its JSON text is the same digits.
-    # Not a negative one: "-1" is not a string of digits (found by tests/test_fuzz_zalo_events.py).
+    # Not a negative one: "-1" is not a string of digits (found by tests/unit/bot/channels/zalo/test_events_fuzz.py).
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return str(value)
     if isinstance(value, str) and value.isascii() and value.isdigit():

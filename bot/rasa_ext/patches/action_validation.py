@@ -3,7 +3,7 @@
 Found with py-spy under 10 concurrent conversations: 60 % of the Rasa server's CPU went to
 `jsonschema.validate` re-checking the constant action-response schema itself against the
 meta-schema on every custom-action call, then trying every event against all 23 event types.
-Same verdicts and errors as the full schema (tests/unit/rasa_ext/test_action_validation.py).
+Same verdicts and errors as the full schema (tests/unit/bot/rasa_ext/test_action_validation.py).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every message runs two small graphs; dask rebuilt the minimal schema and a task graph each time.
 A plain depth-first run over a cached minimal schema gives the same results in the same order
-(tests/unit/rasa_ext/test_patches.py compares them on the trained model). This replaces upstream's
+(tests/unit/bot/rasa_ext/test_patch_behaviour.py compares them on the trained model). This replaces upstream's
 `run` (it cannot wrap it: avoiding dask is the point), so its fingerprint guards it.
 """
 
