@@ -38,8 +38,9 @@ def scale_section(settings: Settings) -> dict[str, Any]:
     return settings_section(settings, "scale", "tracker_db, lock_store, workers")
 
 
-def _pick(env: str, settings: Settings, key: str) -> str:
-    return env_or_setting(env, scale_section(settings), key)
+def configured_tracker_db(settings: Settings) -> str:
+    """CAUNOI_TRACKER_DB or `scale.tracker_db` as set; "" for the embedded SQLite conversations."""
+    return env_or_setting("CAUNOI_TRACKER_DB", scale_section(settings), "tracker_db")
 
 
 def tracker_store_endpoint(url: str) -> dict[str, Any]:
@@ -119,9 +120,10 @@ def _hide(url: str) -> str:
 
 def scale_config(settings: Settings) -> ScaleConfig:
     """Read and check the settings; ValueError (one line, no password) when one is wrong."""
-    tracker_db = _pick("CAUNOI_TRACKER_DB", settings, "tracker_db")
-    lock_store = _pick("CAUNOI_LOCK_STORE", settings, "lock_store")
-    workers_text = _pick("CAUNOI_WORKERS", settings, "workers") or "1"
+    section = scale_section(settings)
+    tracker_db = configured_tracker_db(settings)
+    lock_store = env_or_setting("CAUNOI_LOCK_STORE", section, "lock_store")
+    workers_text = env_or_setting("CAUNOI_WORKERS", section, "workers") or "1"
     if tracker_db:
         tracker_store_endpoint(tracker_db)
     if lock_store:

@@ -19,13 +19,9 @@ def status_section(settings: Settings) -> dict[str, Any]:
     return settings_section(settings, "status", "db_url, api_token, columns")
 
 
-def _pick(env: str, settings: Settings, key: str) -> str:
-    return env_or_setting(env, status_section(settings), key)
-
-
 def configured_status_db_url(settings: Settings) -> str:
     """CAUNOI_STATUS_DB or `status.db_url` as set; "" when neither is (the SQLite file in the data folder)."""
-    return _pick("CAUNOI_STATUS_DB", settings, "db_url")
+    return env_or_setting("CAUNOI_STATUS_DB", status_section(settings), "db_url")
 
 
 def status_db_url(settings: Settings) -> str:
@@ -33,7 +29,7 @@ def status_db_url(settings: Settings) -> str:
 
 
 def status_api_token(settings: Settings) -> str:
-    return _pick("CAUNOI_STATUS_API_TOKEN", settings, "api_token")
+    return env_or_setting("CAUNOI_STATUS_API_TOKEN", status_section(settings), "api_token")
 
 
 def status_columns(settings: Settings) -> dict[str, str]:

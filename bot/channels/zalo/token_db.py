@@ -34,7 +34,6 @@ import asyncio
 import hashlib
 import logging
 import math
-import os
 import threading
 import time
 from contextlib import AbstractAsyncContextManager
@@ -67,14 +66,10 @@ zalo_tokens = sa.Table(
 
 def shared_db_url(settings: Settings) -> str:
     """The database the tokens go to (module doc, rule 1 then 2); "" for the file store."""
-    from bot.runtime.scale_config import scale_section
+    from bot.runtime.scale_config import configured_tracker_db
     from bot.status.config import configured_status_db_url
 
-    status = configured_status_db_url(settings)
-    if status:
-        return status
-    tracker = os.environ.get("CAUNOI_TRACKER_DB") or scale_section(settings).get("tracker_db")
-    return str(tracker).strip() if tracker not in (None, "") else ""
+    return configured_status_db_url(settings) or configured_tracker_db(settings)
 
 
 def open_token_store(settings: Settings, app_id: str, data_dir: Path | None = None) -> TokenStorage:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,10 @@ from bot.dialogue.status import StatusDialogue
 from bot.dialogue.turn import Context, Turn
 from bot.kb import load_kb
 from bot.settings import Commune
-from bot.status.store import ApplicationRecord, StatusStore
+from bot.status.store import StatusStore
+from tests.support.status_data import CODE
 
 COMMUNE = Commune("Xã Thử", "Bộ phận Một cửa", "Thôn 2", "0999 000 111", "7h30–17h")
-CODE = "H12.22-251103-0042"
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +23,6 @@ def kb(root: Path):
     return load_kb(root / "procedures_kb")
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> StatusStore:
-    store = StatusStore(f"sqlite:///{tmp_path / 'status.db'}", b"k" * 32)
-    store.upsert(ApplicationRecord(CODE, "khai_sinh", "Nguyễn Thị Hoa", "0912345678", date(2025, 11, 3),
-                                   date(2099, 11, 20), "dang_xu_ly", None), "test")
-    return store
 
 
 class Counting:

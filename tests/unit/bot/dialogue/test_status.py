@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -12,19 +11,13 @@ from bot.dialogue.status import MAX_CODE_FAILURES, MAX_SENDER_FAILURES, StatusDi
 from bot.dialogue.turn import Context, Turn
 from bot.settings import load_settings
 from bot.status.stages import STAGES
-from bot.status.store import ApplicationRecord, StatusStore
+from bot.status.store import StatusStore
+from tests.support.status_data import CODE
 
-CODE = "H12.22-251103-0042"
 NOW = datetime(2025, 11, 10, 8, 0, tzinfo=timezone.utc)
 NAMES = {"khai_sinh": "Đăng ký khai sinh"}
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> StatusStore:
-    store = StatusStore(f"sqlite:///{tmp_path / 'status.db'}", b"k" * 32)
-    store.upsert(ApplicationRecord(CODE, "khai_sinh", "Nguyễn Thị Hoa", "0912345678", date(2025, 11, 3),
-                                   date(2025, 11, 20), "dang_xu_ly", None), "test")
-    return store
 
 
 def dialogue(store: StatusStore, now: datetime = NOW) -> StatusDialogue:
