@@ -32,6 +32,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(autouse=True)
+def rasa_left_as_it_was():
+    """No test may leave a Rasa patch applied for the tests after it (they use `patches.applied`)."""
+    from bot.rasa_ext import patches
+
+    yield
+    left = patches.applied_names()
+    patches.undo()
+    assert not left, f"this test left Rasa patches applied: {left}"
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

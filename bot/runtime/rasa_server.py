@@ -48,7 +48,11 @@ def main(argv: list[str] | None = None) -> None:
     from bot.privacy.redact import redact_every_log_record
 
     redact_every_log_record()  # phone, ID and application numbers never reach the log in clear
-    patches.apply()
+    try:
+        patches.apply()
+    except patches.RasaVersionError as exc:  # one clear line, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
     # Rasa and TensorFlow leave ~420k long-lived objects from import; a full garbage collection
     # walked them all (265 ms, measured) and showed up as latency spikes under load.
     gc.freeze()
