@@ -43,15 +43,20 @@ def slot_events(before: Context, after: Context) -> list[dict[str, Any]]:
     return [SlotSet(name, value) for name, value in new.items() if old[name] != value]
 
 
-@lru_cache(maxsize=1)
-def dialogue() -> Dialogue:
+def _open_status_store() -> object:
+    # Imported on the first status question, not at start: most turns never touch the store.
     from bot.status.store import open_status_store
 
+    return open_status_store()
+
+
+@lru_cache(maxsize=1)
+def dialogue() -> Dialogue:
     settings = load_settings()
     kb = knowledge_base()
     names = {pid: p.name for pid, p in kb.procedures.items()}
     return Dialogue(kb, settings.commune, settings.top_procedures,
-                    status_dialogue_factory(open_status_store, settings.commune, names))
+                    status_dialogue_factory(_open_status_store, settings.commune, names))
 
 
 def send(dispatcher: CollectingDispatcher, outcome: Outcome) -> None:

@@ -1,6 +1,7 @@
-"""Channel settings: the environment first, then the `telegram:` / `zalo:` sections of caunoi.yml.
+"""Channel settings: the environment first, then the `telegram:` / `zalo:` / `rest:` sections of caunoi.yml.
 
-A channel is on when its credentials are present; without them `caunoi run` serves REST only.
+A channel is on when its credentials are present; without them `caunoi run` serves REST only. Light
+on purpose (no Rasa import): `caunoi run` reads it before starting the servers.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.settings import Settings, env_or_setting
+from bot.settings import Settings, env_or_setting, settings_section
 
 
 @dataclass(frozen=True)
@@ -124,3 +125,11 @@ def zalo_config(settings: Settings) -> ZaloConfig:
         audio_hours=_hours(env_or_setting("ZALO_AUDIO_HOURS", section, "audio_hours", "24"),
                            "ZALO_AUDIO_HOURS (zalo.audio_hours)"),
     )
+
+
+REST_TOKEN_ENV = "CAUNOI_REST_TOKEN"
+
+
+def rest_token(settings: Settings) -> str:
+    """The REST token from the environment or `rest.token`; "" when none is set."""
+    return env_or_setting(REST_TOKEN_ENV, settings_section(settings, "rest", "token"), "token")

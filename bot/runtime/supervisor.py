@@ -82,7 +82,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 def rest_enabled(settings: Settings, host: str) -> bool:
     """REST lets its caller choose conversation ids: only on loopback, unless it has a token."""
-    from bot.channels.rest.channel import rest_token
+    from bot.channels.config import rest_token
 
     return host in LOOPBACK_HOSTS or host.startswith("127.") or bool(rest_token(settings))
 

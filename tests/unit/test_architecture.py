@@ -57,3 +57,22 @@ def test_only_rasa_ext_reaches_into_rasa_classes_to_patch_them() -> None:
                             and target.value.id in rasa_names:
                         patched.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert patched == []
+
+
+def test_the_supervisor_stays_light() -> None:
+    """`caunoi run` only starts and watches the servers: importing Rasa there cost 100 MB and 2 s of
+    cold start (measured), so its path must not import Rasa, Sanic or TensorFlow."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from bot.cli import build_parser\n"
+        "from bot.runtime.supervisor import enabled_channels, write_endpoints\n"
+        "from bot.settings import load_settings\n"
+        "build_parser(); enabled_channels(load_settings(), '0.0.0.0')\n"
+        "print(sorted(m for m in ('rasa', 'rasa_sdk', 'sanic', 'tensorflow') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

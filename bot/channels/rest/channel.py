@@ -28,24 +28,16 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.config import rest_token
 from bot.channels.guard import Rejected, bearer_matches, body_of, guarded, json_object
 from bot.channels.inbox import MAX_TEXT_CHARS
-from bot.settings import env_or_setting, load_settings, settings_section
+from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "rest"
 PREFIX = f"{CHANNEL}:"
 MAX_SENDER_CHARS = 256
-TOKEN_ENV = "CAUNOI_REST_TOKEN"
-
-
-def rest_token(settings: Any = None) -> str:
-    """The REST token from the environment or `rest.token`; "" when none is set."""
-    settings = settings or load_settings()
-    return env_or_setting(TOKEN_ENV, settings_section(settings, "rest", "token"), "token")
-
-
 def conversation_id(sender: str) -> str:
     return PREFIX + sender
 
@@ -95,7 +87,7 @@ class RestChannel(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> RestChannel:
-        return cls(rest_token())
+        return cls(rest_token(load_settings()))
 
     def blueprint(self, on_new_message: Any) -> Blueprint:
         bp = Blueprint("rest_webhook", __name__)

@@ -2,7 +2,7 @@ import dataclasses
 
 import pytest
 
-from bot.channels.config import telegram_config, zalo_config
+from bot.channels.config import rest_token, telegram_config, zalo_config
 from bot.runtime.supervisor import RunOptions, enabled_channels, write_credentials
 from bot.settings import load_settings
 
@@ -13,7 +13,7 @@ def settings(monkeypatch):
                  "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_FILE_BASE_URL", "ZALO_APP_ID", "ZALO_OA_SECRET_KEY",
                  "ZALO_APP_SECRET", "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "ZALO_OPENAPI_URL", "ZALO_OAUTH_URL",
                  "ZALO_PUBLIC_URL", "ZALO_AUDIO_HOURS",
-                 "CAUNOI_KIOSK"):
+                 "CAUNOI_KIOSK", "CAUNOI_REST_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     return load_settings()
 
@@ -65,3 +65,14 @@ def test_credentials_file_names_channels_without_secrets(settings, monkeypatch, 
     text = path.read_text()
     assert "bot.channels.telegram.channel.TelegramInput" in text and "bot.channels.rest.channel.RestChannel" in text
     assert "very-secret" not in text
+
+
+def test_rest_token_from_the_settings_file_or_the_environment(settings, monkeypatch):
+    assert rest_token(settings) == ""
+    assert "rest" not in enabled_channels(settings, "0.0.0.0")
+    from_file = with_sections(settings, rest={"token": " t0k "})
+    assert rest_token(from_file) == "t0k" and "rest" in enabled_channels(from_file, "0.0.0.0")
+    monkeypatch.setenv("CAUNOI_REST_TOKEN", "env-wins")
+    assert rest_token(from_file) == "env-wins"
+    with pytest.raises(ValueError, match="rest: must be a mapping"):
+        rest_token(with_sections(settings, rest="t0k"))
