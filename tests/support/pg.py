@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from bot.runtime.chat import free_port
@@ -102,3 +103,7 @@ def new_database(url: str, name: str | None = None) -> str:
     finally:
         engine.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+# For fixtures parametrised over both databases: the PostgreSQL case needs a server, so it is e2e.
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.e2e)]

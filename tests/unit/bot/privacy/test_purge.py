@@ -22,14 +22,14 @@ from bot.rasa_ext.tracker_store import CachedSQLTrackerStore
 from bot.report.collect import open_engine
 from bot.settings import Settings
 from bot.status.store import ApplicationRecord, StatusStore, applications, notifications, stage_history, subscriptions
-from tests.support.pg import new_database
+from tests.support.pg import DATABASES, new_database
 
 CODE = "H12.22-251103-0042"
 DAY = 86400.0
 NOW = time.time()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def tracker_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'trackers.db'}"
@@ -140,7 +140,7 @@ RECORD = ApplicationRecord(CODE, "khai_sinh", "Nguyễn Văn An", "0912 345 678"
                            "da_tiep_nhan", None)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def status_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'status.db'}"

@@ -14,6 +14,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_ext.tracker_store import CachedSQLTrackerStore
+from tests.support.pg import DATABASES
 
 
 def _store(root: Path, db: Path | str) -> CachedSQLTrackerStore:
@@ -25,7 +26,7 @@ def _store(root: Path, db: Path | str) -> CachedSQLTrackerStore:
                                  db=url.database, username=url.username, password=url.password)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
     if request.param == "sqlite":
         return tmp_path / "trackers.db"

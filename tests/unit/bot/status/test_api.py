@@ -20,7 +20,7 @@ from bot.settings import load_settings
 from bot.status.phone import load_salt
 from bot.status.store import StatusStore
 from tests.support.paths import ROOT
-from tests.support.pg import new_database
+from tests.support.pg import DATABASES, new_database
 
 TOKEN = "test-status-token-5f1c"
 SERVER = """
@@ -76,7 +76,7 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=DATABASES)
 def api(request, tmp_path_factory) -> Iterator[Api]:
     data_dir = tmp_path_factory.mktemp("status-api")
     env = {"CAUNOI_STATUS_API_TOKEN": TOKEN}

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from bot.status.phone import phone_hash
 from bot.status.store import ApplicationRecord, StatusStore, initials, metadata, open_status_store
-from tests.support.pg import new_database
+from tests.support.pg import DATABASES, new_database
 
 SALT = b"k" * 32
 CODE = "H12.22-251103-0042"
@@ -19,7 +19,7 @@ RECORD = ApplicationRecord(CODE, "khai_sinh", "Nguyễn Văn An", "0912 345 678"
                            date(2025, 11, 10), "da_tiep_nhan", None)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'status.db'}"

@@ -25,7 +25,7 @@ from bot.channels.zalo.tokens import Tokens, TokenStore, TokenStoreError
 from bot.runtime.chat import free_port
 from bot.settings import Commune, Settings, load_settings
 from tests.support import zalo_replica
-from tests.support.pg import new_database
+from tests.support.pg import DATABASES, new_database
 from tests.support.standins.zalo_api import MESSAGE_PATH, REFRESH_PATH, ZaloAPI
 
 APP_ID = "360846524940903967"
@@ -36,7 +36,7 @@ USER = "246845883529197922"
 REFRESH_DELAY_S = 1.5  # Zalo "thinks" this long: a replica that does not wait for the lock refreshes meanwhile
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'status.db'}"
