@@ -1,11 +1,15 @@
-"""Intent, procedure and joint accuracy on tests/nlu_test.yml, overall and per variant, for our
-model and for Rasa's stock default pipeline trained on the same data (bench/stock_config.yml).
+"""Intent, procedure and joint accuracy, overall and per writing style, on both held-out sets side by
+side: tests/nlu_test.yml (in-house, written by the project) and tests/nlu_external.yml (real questions
+from public pages, issue 13), for our model and for Rasa's stock default pipeline trained on the same
+data (bench/stock_config.yml).
 
-Run: `.venv/bin/python bench/nlu_eval.py` (trains the stock model once into bench/.models/).
+Run: `.venv/bin/python bench/nlu_eval.py [--no-stock] [--errors]` (trains the stock model once into
+bench/.models/; --errors lists what our model gets wrong on the external set).
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +23,7 @@ from bot.runtime.training import fingerprint, is_up_to_date, model_path, train  
 
 STOCK_DIR = ROOT / "bench" / ".models"
 VARIANTS = ("all", "diacritics", "no_diacritics", "teencode", "spoken")
+SETS = {"in-house": ROOT / "tests" / "nlu_test.yml", "external": ROOT / "tests" / "nlu_external.yml"}
 
 
 def stock_model() -> Path:
@@ -38,22 +43,42 @@ def stock_model() -> Path:
 
 
 def table(results: dict[str, dict]) -> str:
-    lines = ["| model | variant | n | intent | procedure | joint |", "|---|---|---|---|---|---|"]
+    lines = ["| model | set | variant | n | intent | procedure | joint |", "|---|---|---|---|---|---|---|"]
     for name, summary in results.items():
         for variant in VARIANTS:
-            s = summary[variant]
-            rates = " | ".join(f"{s[k]:.3f}" for k in ("intent", "procedure", "joint"))
-            lines.append(f"| {name} | {variant} | {s['n']} | {rates} |")
+            s = summary.get(variant)
+            if s:
+                rates = " | ".join(f"{s[k]:.3f}" for k in ("intent", "procedure", "joint"))
+                lines.append(f"| {name[0]} | {name[1]} | {variant} | {s['n']} | {rates} |")
     return "\n".join(lines)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--no-stock", action="store_true", help="our model only (no 4-minute stock training)")
+    parser.add_argument("--errors", action="store_true", help="list our misses on the external set")
+    args = parser.parse_args()
     if not is_up_to_date(ROOT):
         train(ROOT)
-    test_set = ROOT / "tests" / "nlu_test.yml"
-    results = {"Cầu Nối": evaluate(model_path(ROOT), test_set).summary()}
-    results["stock Rasa"] = evaluate(stock_model(), test_set).summary()
+    models = {"Cầu Nối": model_path(ROOT)}
+    if not args.no_stock:
+        models["stock Rasa"] = stock_model()
+    results, misses = {}, []
+    for model_name, model in models.items():
+        for set_name, path in SETS.items():
+            if path.exists():
+                scores = evaluate(model, path)
+                results[(model_name, set_name)] = scores.summary()
+                if model_name == "Cầu Nối" and set_name == "external":
+                    misses = scores.errors()
     print(table(results))
+    ours = [results.get(("Cầu Nối", s), {}).get("all", {}).get("joint") for s in SETS]
+    if None not in ours:
+        print(f"\ngap in joint accuracy, in-house − external: {100 * (ours[0] - ours[1]):.1f} points")
+    if args.errors:
+        for miss in misses:
+            print(f"- {miss.case.text!r}: expected {miss.case.intent}/{miss.case.procedure}, "
+                  f"got {miss.intent}/{miss.procedure}")
 
 
 if __name__ == "__main__":

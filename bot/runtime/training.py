@@ -12,6 +12,8 @@ from bot.nlu.generate import write_nlu
 from bot.runtime.environment import child_env
 
 MODEL_NAME = "caunoi"
+# What the model trains on. The held-out test sets live under tests/ and are never among them.
+TRAINING_DATA = ("nlu", "stories")
 # Everything that changes what the model learns, relative to the project root.
 INPUTS = (
     "config.yml", "domain.yml", "nlu", "stories", "procedures_kb",
@@ -67,7 +69,7 @@ def train(root: Path, force: bool = False, out=sys.stdout) -> Path:
     command = [
         sys.executable, "-m", "bot.runtime.rasa_cli", "train",
         "--config", "config.yml", "--domain", "domain.yml",
-        "--data", "nlu", "stories",
+        "--data", *TRAINING_DATA,
         "--out", "models", "--fixed-model-name", MODEL_NAME, "--force",
     ]
     subprocess.run(command, cwd=root, env=child_env(), check=True)

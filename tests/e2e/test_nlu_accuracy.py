@@ -42,14 +42,26 @@ def test_test_set_shape(root: Path) -> None:
     assert len({c.procedure for c in cases if c.procedure}) == 15
 
 
-def test_test_set_is_not_in_the_training_data(root: Path) -> None:
+@pytest.mark.parametrize("held_out", ["nlu_test.yml", "nlu_external.yml"])
+def test_held_out_sets_are_not_in_the_training_data(root: Path, held_out: str) -> None:
     from rasa.shared.nlu.training_data.loading import load_data
 
+    path = root / "tests" / held_out
+    if not path.exists():
+        pytest.skip(f"{held_out} not collected yet")
     training = {
         normalize_folded(m.get("text"))
         for path in (root / "nlu").glob("intents_*.yml")
         for m in load_data(str(path)).intent_examples
     }
-    leaked = [c.text for c in load_cases(root / "tests" / "nlu_test.yml")
-              if normalize_folded(c.text) in training]
+    leaked = [c.text for c in load_cases(path) if normalize_folded(c.text) in training]
     assert leaked == []
+
+
+def test_training_reads_no_test_set(root: Path) -> None:
+    """The model trains on nlu/ and stories/ only: the held-out sets under tests/ are never trained on."""
+    from bot.runtime.training import INPUTS, TRAINING_DATA
+
+    for data in (*TRAINING_DATA, *INPUTS):
+        assert not (root / data).resolve().is_relative_to((root / "tests").resolve()), data
+    assert set(TRAINING_DATA) <= set(INPUTS)
