@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,9 +35,13 @@ from typing import Any
 import aiohttp
 import psutil
 
-# Nothing from `bot` is imported: the package is being reorganised, and this bench only needs its
-# command lines and HTTP.
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(1, str(ROOT))
+# The same load and yardsticks as bench/latency.py: its conversation (diacritics, none, teencode,
+# follow-ups), percentile and reference loop.
+from latency import QUESTIONS, free_port, machine_speed_ms, percentile  # noqa: E402
+
 BIN = ROOT / ".venv" / "bin"
 PYTHON, RASA = BIN / "python", BIN / "rasa"
 STOCK_DIR = ROOT / "bench" / ".models"
@@ -47,36 +50,10 @@ STOCK_NAME = "stock_full"  # bench/nlu_eval.py's NLU-only stock model is "stock"
 STOCK_INPUTS = ("bench/stock_rasa_config.yml", "domain.yml", "nlu", "stories")
 CONCURRENCY = 10
 COLD_MESSAGE = "làm căn cước cần gì"
-# The same conversation as bench/latency.py: diacritics, none, teencode, follow-ups.
-QUESTIONS = [
-    "làm giấy khai sinh cho con cần gì", "mất bao lâu", "có mất tiền không", "thế còn kết hôn?",
-    "lam can cuoc o dau", "đk tạm trú online dc ko", "cho tôi nói chuyện với cán bộ",
-    "ho ngheo can giay to gi", "cảm ơn",
-]
 ENV = {
     **os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
 }
-
-
-def machine_speed_ms() -> float:
-    """A fixed pure-Python loop: this shared VM's speed drifts by ±20 %, so runs can be compared."""
-    start = time.perf_counter()
-    total = 0
-    for i in range(10**7):
-        total += i
-    return round((time.perf_counter() - start) * 1000)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def _tree(pids: list[int]) -> list[psutil.Process]:
