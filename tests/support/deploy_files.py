@@ -1,4 +1,4 @@
-"""Reading the files of deploy/ the way their tools read them, for tests/test_deploy_*.py.
+"""Reading the files of deploy/ the way their tools read them, for tests/e2e/deploy/test_*.py.
 
 - the compose file: YAML (merge keys resolved), then Compose's variable interpolation;
 - the Dockerfile: its instructions, continuation lines joined and comment lines dropped, as Docker does;

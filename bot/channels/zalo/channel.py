@@ -7,7 +7,7 @@ msg_id, in order per user, rate-limited. A clean stop waits for those tasks; web
 stopping get 503 so Zalo delivers them again to the restarted server.
 
 Someone who speaks gets the answer as text and, with ZALO_PUBLIC_URL set, a link to hear it, served at
-/webhooks/zalo/audio/<id>.mp3 (listen.py: why a link, and how long it works).
+/webhooks/zalo/audio/<id>.mp3 (audio_links.py: why a link, and how long it works).
 
 Tokens live in `<data dir>/zalo_tokens.json`, or, when a shared database is configured (several replicas),
 in its `zalo_tokens` table (token_db.py says which): the environment only seeds them (the refresh token is
