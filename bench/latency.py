@@ -65,8 +65,10 @@ async def timed_turn(session: aiohttp.ClientSession, url: str, sender: str, mess
     try:
         async with session.post(url, json={"sender": sender, "message": message}) as response:
             data = await response.json(content_type=None)
-            if response.status != 200 or not any("custom" in m for m in data):
-                errors.append(f"{response.status}")
+            if response.status != 200:
+                errors.append(f"HTTP {response.status}")
+            elif not any("custom" in m for m in data):
+                errors.append("no custom message")
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
         errors.append(type(exc).__name__)
     latencies.append((time.perf_counter() - start) * 1000)

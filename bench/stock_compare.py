@@ -39,8 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(1, str(ROOT))
 # The same load and yardsticks as bench/latency.py: its conversation (diacritics, none, teencode,
-# follow-ups), percentile and reference loop.
-from latency import QUESTIONS, free_port, machine_speed_ms, percentile  # noqa: E402
+# follow-ups, timed per turn), percentile and reference loop.
+from latency import conversation, free_port, machine_speed_ms, percentile  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
 PYTHON, RASA = BIN / "python", BIN / "rasa"
@@ -142,31 +142,9 @@ class Children:
         self.processes.clear()
 
 
-async def timed_turn(session: aiohttp.ClientSession, url: str, sender: str, message: str,
-                     latencies: list[float], errors: Counter[str]) -> None:
-    """One REST turn: its latency in ms; an error unless HTTP 200 with a reply carrying `custom`."""
-    start = time.perf_counter()
-    try:
-        async with session.post(url, json={"sender": sender, "message": message}) as response:
-            data = await response.json(content_type=None)
-            if response.status != 200:
-                errors[f"HTTP {response.status}"] += 1
-            elif not any("custom" in m for m in data):
-                errors["no custom message"] += 1
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-        errors[type(exc).__name__] += 1
-    latencies.append((time.perf_counter() - start) * 1000)
-
-
-async def conversation(session: aiohttp.ClientSession, url: str, sender: str, turns: int,
-                       latencies: list[float], errors: Counter[str]) -> None:
-    for i in range(turns):
-        await timed_turn(session, url, sender, QUESTIONS[i % len(QUESTIONS)], latencies, errors)
-
-
 async def load(url: str, concurrency: int, turns: int) -> dict[str, Any]:
     latencies: list[float] = []
-    errors: Counter[str] = Counter()
+    errors: list[str] = []
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
         start = time.perf_counter()
         # Bounded as a whole too: 60 s per request would allow hours.
@@ -176,8 +154,8 @@ async def load(url: str, concurrency: int, turns: int) -> dict[str, Any]:
         )), timeout=1800)
         elapsed = time.perf_counter() - start
     return {
-        "concurrency": concurrency, "requests": len(latencies), "errors": sum(errors.values()),
-        "error_kinds": dict(errors), "p50_ms": round(statistics.median(latencies), 1),
+        "concurrency": concurrency, "requests": len(latencies), "errors": len(errors),
+        "error_kinds": dict(Counter(errors)), "p50_ms": round(statistics.median(latencies), 1),
         "p95_ms": round(percentile(latencies, 0.95), 1), "throughput_rps": round(len(latencies) / elapsed, 1),
     }
 

@@ -20,8 +20,8 @@ apply_quiet_env()
 
 # Fixtures that need more than this process: a trained model, servers, a browser, a speech model.
 E2E_FIXTURES = frozenset({
-    "trained_model", "assistant", "postgres_url", "redis_url", "browser", "kiosk", "whisper", "hints",
-    "cluster", "deployment", "nginx", "replicas",
+    "trained_model", "assistant", "postgres_url", "redis_url", "browser", "kiosk", "hints", "cluster",
+    "deployment",
 })
 
 

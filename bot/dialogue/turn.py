@@ -26,21 +26,24 @@ class Context:
 
     @classmethod
     def slot_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+        return _SLOT_NAMES
 
     @classmethod
     def from_slots(cls, slots: dict[str, Any]) -> Context:
-        values = {name: slots.get(name) for name in cls.slot_names()}
-        topic = values["topic"]
-        values["topic"] = Topic(topic) if topic in {t.value for t in Topic} else None
+        values = {name: slots.get(name) for name in _SLOT_NAMES}
+        values["topic"] = _TOPICS.get(values["topic"])
         return cls(**values)
 
     def as_slots(self) -> dict[str, Any]:
         return {name: (value.value if isinstance(value, Topic) else value)
-                for name, value in ((n, getattr(self, n)) for n in self.slot_names())}
+                for name, value in ((n, getattr(self, n)) for n in _SLOT_NAMES)}
 
     def with_(self, **changes: Any) -> Context:
         return replace(self, **changes)
+
+
+_SLOT_NAMES = tuple(f.name for f in fields(Context))
+_TOPICS = {t.value: t for t in Topic}  # a slot value that is no topic (or None) reads as None
 
 
 @dataclass(frozen=True)

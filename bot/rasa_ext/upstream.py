@@ -87,20 +87,18 @@ def users() -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _upstream(spec: str) -> Any:
-    from bot.rasa_ext import patches
-
-    target = Target.parse(spec)
-    return patches.originals().get(target) or target.resolve()
-
-
-def fingerprint(spec: str) -> str:
-    source = inspect.getsource(inspect.unwrap(_upstream(spec)))
+def fingerprint(function: Any) -> str:
+    source = inspect.getsource(inspect.unwrap(function))
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
 
 def current() -> dict[str, str]:
-    return {spec: fingerprint(spec) for specs in users().values() for spec in specs}
+    """Fingerprints of the upstream code as Rasa ships it, even while our patches are applied."""
+    from bot.rasa_ext import patches
+
+    upstream = patches.originals()
+    specs = {spec for specs in users().values() for spec in specs}
+    return {spec: fingerprint(upstream.get(Target.parse(spec)) or Target.parse(spec).resolve()) for spec in specs}
 
 
 def changed() -> dict[str, list[str]]:

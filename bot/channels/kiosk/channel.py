@@ -97,10 +97,6 @@ def sender_id(sender: Any) -> str | None:
     return PREFIX + sender if SENDER_FORM.fullmatch(sender) else None
 
 
-def error(status: int, message: str) -> HTTPResponse:
-    return error_response(status, message)
-
-
 def message_json(out: Outgoing) -> dict[str, Any]:
     """One reply in the reply contract's shape, as the REST channel would give it."""
     message = {"text": out.text, "buttons": [{"title": b.title, "payload": b.payload} for b in out.buttons],
@@ -189,9 +185,9 @@ class KioskInput(InputChannel):
             outcome = await inbox.handle(incoming, collect)
         except Exception:
             logger.exception("Kiosk: message not handled")
-            return error(503, notices.ENGINE_ERROR)
+            return error_response(503, notices.ENGINE_ERROR)
         if outcome is Outcome.LIMITED and not sent:
-            return error(429, notices.SLOW_DOWN)  # told once in a reply already; the page shows it again
+            return error_response(429, notices.SLOW_DOWN)  # told once in a reply already; the page shows it again
         # The Inbox echoes what it heard (custom.transcript); the page shows that as the person's own words.
         heard = next((str(o.custom["transcript"]) for o in sent if "transcript" in o.custom), None)
         replies = [o for o in sent if "transcript" not in o.custom]
@@ -210,15 +206,15 @@ class KioskInput(InputChannel):
         data = json_object(body_of(request, too_large=notices.TOO_LONG), BAD_REQUEST)
         sender = sender_id(data.get("sender"))
         if sender is None:
-            return error(400, OLD_PAGE)
+            return error_response(400, OLD_PAGE)
         message = data.get("message")
         if message is not None and not isinstance(message, str):
-            return error(400, BAD_REQUEST)
+            return error_response(400, BAD_REQUEST)
         message = (message or "").strip()
         if not message:
-            return error(400, EMPTY)
+            return error_response(400, EMPTY)
         if len(message) > MAX_TEXT_CHARS:
-            return error(413, notices.TOO_LONG)
+            return error_response(413, notices.TOO_LONG)
         incoming = Incoming(CHANNEL, sender, uuid.uuid4().hex, message, {"input": "text"})
         return await self.answer(inbox, incoming, spoken_input=False)
 
@@ -231,22 +227,22 @@ class KioskInput(InputChannel):
         content_type, parameters = parse_content_header(request.content_type or "")
         boundary = parameters.get("boundary")
         if content_type != "multipart/form-data" or not boundary:
-            return error(400, BAD_REQUEST)
+            return error_response(400, BAD_REQUEST)
         try:
             form, files = parse_multipart_form(body, str(boundary).encode("utf-8"))
         except Exception:  # a broken multipart body
-            return error(400, BAD_REQUEST)
+            return error_response(400, BAD_REQUEST)
         sender = sender_id(form.get("sender"))
         if sender is None:
-            return error(400, OLD_PAGE)
+            return error_response(400, OLD_PAGE)
         upload = files.get("audio")
         data = upload.body if upload is not None else b""
         if not data:
-            return error(400, NO_AUDIO)
+            return error_response(400, NO_AUDIO)
         if len(data) > MAX_AUDIO_BYTES:
-            return error(413, AudioTooLarge.user_message)
+            return error_response(413, AudioTooLarge.user_message)
         if self._voice_jobs >= MAX_VOICE_JOBS:
-            return error(503, BUSY)
+            return error_response(503, BUSY)
         self._voice_jobs += 1
         try:
             service = await self.voice()
@@ -270,7 +266,7 @@ class KioskInput(InputChannel):
             config = page_config(await self.voice() is not None)
         except Exception:
             logger.exception("Kiosk: page not built")
-            return error(503, notices.ENGINE_ERROR)
+            return error_response(503, notices.ENGINE_ERROR)
         html = (template.replace("__CONFIG__", script_json(config))
                 .replace("__JS_VERSION__", self.assets.get("kiosk.js").version)
                 .replace("__CSS_VERSION__", self.assets.get("kiosk.css").version))
@@ -278,7 +274,7 @@ class KioskInput(InputChannel):
 
     def on_static(self, request: Request, name: str) -> HTTPResponse:
         if name not in ASSETS:
-            return error(404, NOT_FOUND)
+            return error_response(404, NOT_FOUND)
         asset = self.assets.get(name)
         etag = f'"{asset.version}"'
         # The page asks for ?v=<version>: that URL never changes content, so it can be kept for good.
@@ -291,7 +287,8 @@ class KioskInput(InputChannel):
     async def on_audio(self, request: Request, clip: str) -> HTTPResponse:
         return await audio_response(request, self.spoken, clip, wait=AUDIO_WAIT_SECONDS,
                                     cache_control="private, max-age=900",
-                                    missing=lambda status: error(status, NO_CLIP if status == 404 else NO_VOICE))
+                                    missing=lambda status: error_response(
+                                        status, NO_CLIP if status == 404 else NO_VOICE))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         inbox = Inbox(on_new_message, self.seen)

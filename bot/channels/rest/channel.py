@@ -51,7 +51,7 @@ class RestMessage:
 
 def check_body(body: bytes) -> RestMessage:
     """The message in a webhook body, or Rejected saying what is wrong with it."""
-    data = json_object(body, None)
+    data = json_object(body)
     sender = data.get("sender")
     if sender is not None:
         if isinstance(sender, bool) or not isinstance(sender, (str, int)):

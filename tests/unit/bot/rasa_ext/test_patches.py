@@ -8,13 +8,6 @@ from bot.rasa_ext import patches
 from bot.rasa_ext.patches.patch import Target
 
 
-@pytest.fixture(autouse=True)
-def nothing_left_applied():
-    assert patches.applied_names() == []
-    yield
-    patches.undo()
-
-
 def _state() -> dict[Target, object]:
     return {t: t.owner_class().__dict__.get(t.attribute) for p in patches.PATCHES.values() for t in p.targets}
 

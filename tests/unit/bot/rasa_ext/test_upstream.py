@@ -7,12 +7,6 @@ import pytest
 from bot.rasa_ext import patches, upstream
 
 
-@pytest.fixture(autouse=True)
-def nothing_left_applied():
-    yield
-    patches.undo()
-
-
 def test_upstream_code_we_depend_on_is_as_fingerprinted() -> None:
     changed = upstream.changed()
     assert not changed, "Rasa's code changed under these modules; re-check each, then update " \
