@@ -32,6 +32,7 @@ def turn_of(tracker: Tracker) -> Turn:
         text=_user_text(tracker),
         intent=Intent.parse((tracker.latest_message.get("intent") or {}).get("name")),
         procedure=entities.get("procedure"),
+        unknown_object=entities.get("object"),
         entities=entities,
         context=Context.from_slots(tracker.current_slot_values()),
         channel=tracker.get_latest_input_channel(),

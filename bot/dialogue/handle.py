@@ -17,6 +17,7 @@ from bot.dialogue.status import StatusDialogue
 from bot.dialogue.turn import Outcome, Turn
 from bot.kb import KnowledgeBase
 from bot.settings import Commune
+from bot.status.codes import find_codes
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +46,10 @@ class Dialogue:
 
     @staticmethod
     def _maybe_status(turn: Turn) -> bool:
-        """A status intent, a status question under way, or digits that may be an application code."""
+        """A status intent, a status question under way, or an application code. Other digits (an age,
+        a year, a fee) are not a reason: "con tôi 14 tuổi" is a question about a procedure."""
         return (turn.intent in STATUS_INTENTS or turn.context.status_step is not None
-                or any(ch.isdigit() for ch in turn.text))
+                or bool(find_codes(turn.text)))
 
 
 def status_dialogue_factory(open_store: Callable[[], object], commune: Commune,

@@ -59,6 +59,7 @@ class Topic(str, Enum):
     HELP = "help"
     HUMAN = "human"
     OUT_OF_SCOPE = "out_of_scope"
+    UNKNOWN_PROCEDURE = "unknown_procedure"  # a procedure question about something the KB does not cover
     FALLBACK = "fallback"
 
     def __str__(self) -> str:

@@ -48,7 +48,10 @@ class ProcedureAnswers:
         intent, context = turn.intent, turn.context
         named = turn.procedure if turn.procedure and self.kb.get(turn.procedure) else None
         known = context.procedure if context.procedure and self.kb.get(context.procedure) else None
-        pid = named or known
+        # The previous procedure carries over only to a message that names nothing else: "mất bao
+        # lâu?" asks about it, "làm sổ đỏ ở đâu?" does not.
+        other = turn.unknown_object if not named else None
+        pid = named or (None if other else known)
 
         if intent == Intent.ASK_CHECKLIST_IMAGE:
             if not pid:
@@ -64,12 +67,26 @@ class ProcedureAnswers:
                 topic = INTENT_TOPIC[intent]
             else:  # only a procedure named: keep the topic being discussed
                 topic = context.topic if context.topic in ANSWER_TOPICS else Topic.OVERVIEW
+            if not pid and other:
+                return self.unknown(context)
             if not pid:
                 return self.clarify(topic, context=context)
             return self.answer(pid, topic, context)
 
+        if intent in (None, Intent.NLU_FALLBACK) and other:
+            return self.unknown(context)  # "đăng ký cai nghiện": procedural, but not one we know
+
         # Small talk does not forget what we were talking about.
         return Outcome(self.small_talk(intent, known), context.with_(procedure=known))
+
+    def unknown(self, context: Context) -> Outcome:
+        """An honest "not this one": never another procedure's answer. The previous procedure is
+        forgotten, so the next "mất bao lâu?" is not answered about it either."""
+        text = ("Xin lỗi, việc này tôi chưa có hướng dẫn. Bạn hỏi cán bộ ở " + self.commune.contact_line()
+                + "\nTôi hướng dẫn được các thủ tục bên dưới.")
+        reply = Reply(text, Topic.UNKNOWN_PROCEDURE, None, self.procedure_buttons(),
+                      contact=dict(self.commune.__dict__))
+        return Outcome(reply, context.with_(procedure=None, topic=None))
 
     def small_talk(self, intent: Intent | None, keep: str | None) -> Reply:
         commune = self.commune

@@ -230,4 +230,10 @@ def _code_key(code: str) -> str:
 
 
 def entity_values(entities: Iterable[dict[str, Any]]) -> dict[str, str]:
-    return {str(e["entity"]): str(e["value"]) for e in entities if e.get("entity") and e.get("value") is not None}
+    """One value per entity name: the first, which the NLU ranks best ("sửa tên trong giấy khai sinh"
+    names cai_chinh_ho_tich before khai_sinh)."""
+    values: dict[str, str] = {}
+    for e in entities:
+        if e.get("entity") and e.get("value") is not None:
+            values.setdefault(str(e["entity"]), str(e["value"]))
+    return values

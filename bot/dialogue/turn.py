@@ -52,6 +52,8 @@ class Turn:
     text: str  # what the person typed or said, as sent (not the NLU's normalised copy)
     intent: Intent | None = None
     procedure: str | None = None  # the procedure the message names (the NLU's entity)
+    # What the message names when it names no known procedure ("sổ đỏ"): the NLU's `object` entity.
+    unknown_object: str | None = None
     entities: dict[str, str] = field(default_factory=dict)  # every entity by name
     context: Context = Context()
     channel: str | None = None  # "telegram", "zalo", "kiosk", "rest"

@@ -85,6 +85,29 @@ def _check_alias_clashes(kb: KnowledgeBase) -> None:
             owner.setdefault(key, pid)
 
 
+def _check_situation_clashes(kb: KnowledgeBase) -> None:
+    """A situation must point at one procedure only: the same situation (after folding) in two entries,
+    or one entry's situation equal to another entry's alias, is an error on the entry that holds the
+    situation (the later one for two situations). Like alias clashes, the entry itself stays loaded."""
+    alias_owner: dict[str, str] = {}
+    for pid in sorted(kb.procedures):
+        for alias in kb.procedures[pid].aliases:
+            alias_owner.setdefault(normalize_folded(alias), pid)
+    owner: dict[str, str] = {}
+    for pid in sorted(kb.procedures):
+        for i, situation in enumerate(kb.procedures[pid].situations):
+            key = normalize_folded(situation)
+            other_alias, other = alias_owner.get(key), owner.get(key)
+            if other_alias and other_alias != pid:
+                message = f"{situation!r} is also an alias of {other_alias}"
+            elif other and other != pid:
+                message = f"{situation!r} is also a situation of {other}"
+            else:
+                owner.setdefault(key, pid)
+                continue
+            kb.errors.append(KBError(f"{pid}.yml", f"situations[{i}]", message))
+
+
 def load_kb(directory: str | Path, strict: bool = False) -> KnowledgeBase:
     """Load `directory/*.yml`. With `strict`, any error raises `KBLoadError`."""
     kb = KnowledgeBase()
@@ -97,6 +120,7 @@ def load_kb(directory: str | Path, strict: bool = False) -> KnowledgeBase:
         if procedure is not None:
             kb.procedures[procedure.id] = procedure
     _check_alias_clashes(kb)
+    _check_situation_clashes(kb)
     if strict and kb.errors:
         raise KBLoadError(kb.errors)
     return kb

@@ -76,3 +76,6 @@ class Procedure:
     deadline: str | None = None
     bring_to_show: tuple[str, ...] = ()
     caveats: tuple[str, ...] = field(default=())
+    # How people describe their need without naming the procedure ("vợ em mới sinh em bé"); exported
+    # to the NLU data for a learned procedure classifier (bot/nlu/generate.py).
+    situations: tuple[str, ...] = ()

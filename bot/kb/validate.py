@@ -20,6 +20,7 @@ from bot.kb.model import (
     ProcessingTime,
     Source,
 )
+from bot.nlu.normalize import normalize_folded
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 CODE_PATTERN = re.compile(r"^\d\.\d{6}$")
@@ -30,6 +31,7 @@ MAX_DOC_NAME = 140
 MAX_STEP = 220
 MAX_DOCUMENTS = 12
 MAX_STEPS = 8
+MAX_SITUATION_WORDS = 12
 
 
 class FieldErrors:
@@ -153,6 +155,33 @@ def _date_text(r: _Reader, key: str) -> str:
     return text
 
 
+def _situations(r: _Reader, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """`situations`: optional list of short, one-line texts, none repeated (after folding) and none
+    equal to an alias: a situation describes the need without naming the procedure."""
+    value = r.data.get("situations")
+    situations = r.texts("situations", required=False)
+    if not isinstance(value, list):
+        return situations
+    alias_keys = {normalize_folded(a) for a in aliases}
+    seen: dict[str, int] = {}
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            continue  # reported by `texts`
+        at = f"situations[{i}]"
+        words = len(item.split())
+        if words > MAX_SITUATION_WORDS:
+            r.errors.add(at, f"has {words} words, limit is {MAX_SITUATION_WORDS}")
+        if "\n" in item.strip() or "\r" in item.strip():
+            r.errors.add(at, "must be one line")
+        key = normalize_folded(item)
+        if key in seen:
+            r.errors.add(at, f"{item.strip()!r} repeats situations[{seen[key]}]")
+        elif key in alias_keys:
+            r.errors.add(at, f"{item.strip()!r} is an alias: a situation describes the need, not the name")
+        seen.setdefault(key, i)
+    return situations
+
+
 def _key_label(key: Any) -> str:
     """An unknown key as a field name. Shown quoted when it is empty or odd: the loader splits each error at
     its first ": ", so a key such as "" or "a: b" must not become an empty or wrong field (found by
@@ -222,6 +251,7 @@ def procedure_from_mapping(data: Any, expected_id: str) -> tuple[Procedure | Non
         for s in r.records("sources", min_items=1)
     )
     documents = tuple(_document(d) for d in r.records("documents", 1, MAX_DOCUMENTS))
+    aliases = r.texts("aliases", min_items=5)
 
     procedure = Procedure(
         id=pid,
@@ -229,7 +259,7 @@ def procedure_from_mapping(data: Any, expected_id: str) -> tuple[Procedure | Non
         name=r.text("name") or "",
         short_name=r.text("short_name") or "",
         summary=r.text("summary", max_len=MAX_SUMMARY) or "",
-        aliases=r.texts("aliases", min_items=5),
+        aliases=aliases,
         authority=r.text("authority") or "",
         where=r.text("where") or "",
         documents=documents,
@@ -247,6 +277,7 @@ def procedure_from_mapping(data: Any, expected_id: str) -> tuple[Procedure | Non
         deadline=r.text("deadline", required=False),
         bring_to_show=r.texts("bring_to_show", required=False),
         caveats=r.texts("caveats", required=False),
+        situations=_situations(r, aliases),
     )
     if procedure.verified_on and len(procedure.verified_on) != 10:
         errors.add("verified_on", "must be a full date YYYY-MM-DD")

@@ -1,9 +1,13 @@
-"""Rasa graph components: Vietnamese text normalisation and procedure matching.
+"""Rasa graph components: Vietnamese text normalisation, procedure matching, the question focus and
+the intent arbiter.
 
 `VietnameseNormalizer` rewrites the message text in place (before tokenisation) into the
-normalised, diacritic-free form. `ProcedureMatcher` extracts the `procedure` entity (canonical id)
-from the KB-derived lookup table and replaces the mention by one placeholder token, so the intent
-classifier learns "<procedure> cần gì" once instead of once per procedure name.
+normalised, diacritic-free form, with a boundary token between sentences. `ProcedureMatcher`
+extracts the `procedure` entity (canonical id) from the KB-derived lookup table and replaces the
+mention by one placeholder token, so the intent classifier learns "<procedure> cần gì" once instead
+of once per procedure name. `QuestionFocus` keeps the question part of a long message and adds its
+topic cues as tokens (bot/nlu/focus.py, bot/nlu/cues.py). `IntentArbiter`, after the classifier,
+applies the routing rules of bot/nlu/arbiter.py.
 """
 
 from __future__ import annotations
@@ -15,18 +19,38 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import cues
+from bot.nlu.arbiter import arbitrate
+from bot.nlu.focus import BOUNDARIES, focus, with_boundaries
+from bot.nlu.followup import FollowUpWords
 from bot.nlu.normalize import normalize_folded
+from bot.nlu.procedure_classifier import NONE, ProcedureClassifier
 from bot.nlu.procedure_index import ProcedureIndex
 
 ENTITY = "procedure"
+OBJECT = "object"  # words of a message that names no known procedure but something else (bot/nlu/followup.py)
+SITUATIONS = "procedure_situation"
+# A question naming no procedure in this many words or fewer is a follow-up: the classifier's "none".
+FOLLOW_UP_WORDS = 5
+# How sure the classifier must be to put an acted-on procedure before the paper the message names.
+ACTED_ON_PROBABILITY = 0.6
+# Intents whose examples say nothing about a procedure: the classifier's "none" class.
+GENERAL_INTENTS = frozenset({"greet", "goodbye", "thanks", "help", "talk_to_human", "out_of_scope",
+                             "check_status", "subscribe_status"})
 MASK = "zzthutuc"
 # A question fits in far fewer characters; a pasted document would only cost CPU for every
 # component after this one, so only its beginning is read.
 MAX_NLU_CHARS = 1000
+# The message as sent and its normalised words, kept on the message for the arbiter.
+SENT_TEXT = "caunoi_sent_text"
+ALL_TOKENS = "caunoi_all_tokens"
+TOPIC_CUES = "caunoi_topic_cues"
+UNMASKED = "caunoi_unmasked"  # the normalised text before the procedure mention was masked
+INTENT_RANKING = "intent_ranking"
 
 
 def _is_user_text(message: Message) -> bool:
@@ -50,7 +74,9 @@ class VietnameseNormalizer(GraphComponent):
     def _normalize(self, messages: list[Message]) -> None:
         for message in messages:
             if _is_user_text(message):
-                message.set(TEXT, normalize_folded(message.get(TEXT)[:MAX_NLU_CHARS]))
+                text = message.get(TEXT)[:MAX_NLU_CHARS]
+                message.set(SENT_TEXT, text)
+                message.set(TEXT, with_boundaries(text))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self._normalize(training_data.training_examples)
@@ -68,7 +94,7 @@ class VietnameseNormalizer(GraphComponent):
 class ProcedureMatcher(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"priority": [], "mask": True}
+        return {"priority": [], "mask": True, "bundles": {}}
 
     def __init__(
         self,
@@ -76,11 +102,15 @@ class ProcedureMatcher(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         index: ProcedureIndex | None = None,
+        classifier: ProcedureClassifier | None = None,
+        followup: FollowUpWords | None = None,
     ) -> None:
         self.config = config
         self.model_storage = model_storage
         self.resource = resource
         self.index = index or ProcedureIndex({}, config.get("priority"))
+        self.classifier = classifier or ProcedureClassifier()
+        self.followup = followup or FollowUpWords()
 
     @classmethod
     def create(
@@ -104,7 +134,9 @@ class ProcedureMatcher(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 data = json.loads((directory / "index.json").read_text(encoding="utf-8"))
-            return cls(config, model_storage, resource, ProcedureIndex.from_dict(data))
+                classifier = ProcedureClassifier.load(directory / "classifier.joblib")
+            return cls(config, model_storage, resource, ProcedureIndex.from_dict(data), classifier,
+                       FollowUpWords.from_dict(data.get("followup") or {}))
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)
 
@@ -119,11 +151,47 @@ class ProcedureMatcher(GraphComponent):
                 if canonical:
                     aliases[element] = canonical
         self.index = ProcedureIndex(aliases, self.config.get("priority"))
+        self.classifier, self.followup = self._learn(training_data, aliases)
         with self.model_storage.write_to(self.resource) as directory:
-            (directory / "index.json").write_text(
-                json.dumps(self.index.to_dict(), ensure_ascii=False), encoding="utf-8"
-            )
+            data = {**self.index.to_dict(), "followup": self.followup.to_dict()}
+            (directory / "index.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            self.classifier.save(directory / "classifier.joblib")
         return self.resource
+
+    def _learn(self, training_data: TrainingData,
+               aliases: dict[str, str]) -> tuple[ProcedureClassifier, FollowUpWords]:
+        """The procedure classifier (aliases, situations, questions naming a procedure; the general
+        intents as "none") and the words of follow-up questions (questions naming none)."""
+        synonyms = training_data.entity_synonyms
+        texts: list[str] = []
+        labels: list[str] = []
+        for table in training_data.lookup_tables:
+            if table.get("name") == SITUATIONS:
+                for element in table.get("elements", []):
+                    if synonyms.get(element):
+                        texts.append(normalize_folded(element))
+                        labels.append(synonyms[element])
+        for alias, pid in aliases.items():
+            texts.append(normalize_folded(alias))
+            labels.append(pid)
+        followups: list[str] = []
+        for example in training_data.intent_examples:
+            if not _is_user_text(example):
+                continue
+            words = [t for t in example.get(TEXT).split() if t not in BOUNDARIES]
+            mentions = self.index.find(words)
+            if mentions:
+                texts.append(" ".join(words))
+                labels.append(mentions[0].procedure_id)
+            elif example.get(INTENT) in GENERAL_INTENTS:
+                texts.append(" ".join(words))
+                labels.append(NONE)
+            else:
+                followups.append(example.get(SENT_TEXT) or example.get(TEXT))
+                if len(words) <= FOLLOW_UP_WORDS:  # "mất bao lâu": about no procedure, though "mất" is in "bố mất"
+                    texts.append(" ".join(words))
+                    labels.append(NONE)
+        return ProcedureClassifier.train(texts, labels), FollowUpWords.learn(followups)
 
     def _match(self, message: Message, add_entities: bool) -> None:
         if not _is_user_text(message):
@@ -131,6 +199,8 @@ class ProcedureMatcher(GraphComponent):
         tokens = message.get(TEXT).split()
         mentions = self.index.find(tokens)
         if not mentions:
+            if add_entities:
+                self._guess(message, tokens)
             return
         if add_entities:
             offsets, position = [], 0
@@ -148,11 +218,53 @@ class ProcedureMatcher(GraphComponent):
                 }
                 for m in mentions
             ]
+            named = {m.procedure_id for m in mentions}
+            first = self._bundle(named) or self._acted_on(tokens, named)
+            if first is not None:
+                entities.insert(0, {**first, "end": len(" ".join(tokens))})
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        message.set(UNMASKED, " ".join(tokens))
         if self.config.get("mask", True):
             for m in sorted(mentions, key=lambda m: -m.start):
                 tokens[m.start : m.start + m.length] = [MASK]
             message.set(TEXT, " ".join(tokens))
+
+    def _bundle(self, named: set[str]) -> dict[str, Any] | None:
+        """Two or more parts of a bundle named ("khai sinh, thường trú, thẻ bảo hiểm cho con"): the bundle."""
+        for bundle, parts in (self.config.get("bundles") or {}).items():
+            if bundle not in named and len(named & set(parts)) >= 2:
+                return {"entity": ENTITY, "value": bundle, "start": 0, "confidence_entity": 1.0,
+                        "extractor": self.__class__.__name__}
+        return None
+
+    def _acted_on(self, tokens: list[str], named: set[str]) -> dict[str, Any] | None:
+        """A paper named but something done to it ("giấy khai sinh ghi sai họ, sửa thế nào"): when the
+        classifier is sure the message is about correcting, copying or certifying it, that wins."""
+        if named & set(self.index.priority):
+            return None
+        words = " ".join(t for t in tokens if t not in BOUNDARIES)
+        guess = self.classifier.guess(words)
+        if guess is None or guess.procedure_id not in self.index.priority or guess.procedure_id in named:
+            return None
+        if guess.probability < ACTED_ON_PROBABILITY:
+            return None
+        return {"entity": ENTITY, "value": guess.procedure_id, "start": 0,
+                "confidence_entity": round(guess.probability, 3), "extractor": "ProcedureClassifier"}
+
+    def _guess(self, message: Message, tokens: list[str]) -> None:
+        """No alias named: the classifier's procedure, or the words that name something unknown."""
+        words = " ".join(t for t in tokens if t not in BOUNDARIES)
+        guess = self.classifier.guess(words)
+        if guess is not None:
+            entity = {"entity": ENTITY, "value": guess.procedure_id, "start": 0, "end": len(words),
+                      "confidence_entity": round(guess.probability, 3), "extractor": "ProcedureClassifier"}
+        else:
+            unknown = self.followup.unknown(message.get(SENT_TEXT) or words)
+            if not unknown:
+                return
+            entity = {"entity": OBJECT, "value": " ".join(unknown), "start": 0, "end": len(words),
+                      "extractor": self.__class__.__name__}
+        message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
@@ -162,4 +274,84 @@ class ProcedureMatcher(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._match(message, add_entities=True)
+        return messages
+
+
+class _Stateless(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        return cls()
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class QuestionFocus(_Stateless):
+    """Keeps the question part of the message for the intent classifier, plus its topic cues."""
+
+    @staticmethod
+    def _focus(message: Message) -> None:
+        if not _is_user_text(message):
+            return
+        tokens = message.get(TEXT).split()
+        message.set(ALL_TOKENS, [t for t in tokens if t not in BOUNDARIES])
+        kept = focus(tokens)
+        if MASK in tokens and MASK not in kept:
+            kept.append(MASK)  # the procedure was named in the story: the question is about it
+        # Cues are read with the procedure's name in place: "tạm trú online" keeps its "online".
+        unmasked = message.get(UNMASKED)
+        message.set(TOPIC_CUES, cues.topics(focus(unmasked.split()) if unmasked else kept))
+        message.set(TEXT, " ".join(kept))
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            self._focus(example)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self._focus(message)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class IntentArbiter(GraphComponent):
+    """Runs last: the status and handoff intents need their cue, a named procedure beats small talk."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"online_procedures": []}
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        self.online = frozenset((config or {}).get("online_procedures") or ())
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IntentArbiter:
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if not _is_user_text(message):
+                continue
+            ranking = [(r.get(INTENT_NAME_KEY), r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+                       for r in message.get(INTENT_RANKING) or []]
+            procedures = [e.get("value") for e in message.get(ENTITIES) or [] if e.get("entity") == ENTITY]
+            tokens = message.get(ALL_TOKENS) or message.get(TEXT).split()
+            topics = message.get(TOPIC_CUES) or []
+            chosen = arbitrate(ranking, tokens, message.get(SENT_TEXT) or "", bool(procedures), topics,
+                               bool(procedures) and procedures[0] in self.online)
+            if chosen is not None:
+                confidence = dict(ranking).get(chosen, 0.0)
+                message.set(INTENT, {INTENT_NAME_KEY: chosen, PREDICTED_CONFIDENCE_KEY: confidence},
+                            add_to_output=True)
         return messages

@@ -11,6 +11,7 @@ import unicodedata
 from itertools import groupby
 
 from bot.nlu.teencode import TEENCODE
+from bot.nlu.vocabulary import WORDS, rewrite_phrases
 
 # Combining tone marks (NFD): grave, acute, hook above, tilde, dot below.
 _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
@@ -103,14 +104,16 @@ def _collapse_repeats(token: str) -> str:
 
 
 def _normalize_token(token: str) -> str:
-    if any(ch.isdigit() for ch in token):
+    if any(ch.isdigit() for ch in token) and token not in WORDS:
         return token
-    if token in TEENCODE:
-        return TEENCODE[token]
+    for table in (TEENCODE, WORDS):
+        if token in table:
+            return table[token]
     token = _collapse_repeats(token)
     if token in TEENCODE:
         return TEENCODE[token]
-    return fix_tone_placement(token)
+    token = fix_tone_placement(token)
+    return WORDS.get(token, token)
 
 
 def normalize(text: str) -> str:
@@ -127,5 +130,6 @@ def fold(text: str) -> str:
 
 
 def normalize_folded(text: str) -> str:
-    """What the classifier sees: normalised, then without diacritics."""
-    return fold(normalize(text))
+    """What the classifier sees: normalised, without diacritics, everyday phrases in standard words
+    (bot/nlu/vocabulary.py)."""
+    return fold(" ".join(rewrite_phrases(normalize(text).split())))

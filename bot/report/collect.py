@@ -42,7 +42,7 @@ def _vietnam_tz() -> tzinfo:
 
 LOCAL_TZ = _vietnam_tz()
 TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
-UNANSWERED_TOPICS = (Topic.FALLBACK, Topic.OUT_OF_SCOPE)
+UNANSWERED_TOPICS = (Topic.FALLBACK, Topic.OUT_OF_SCOPE, Topic.UNKNOWN_PROCEDURE)
 UNCLEAR_TOPIC = "clarify"
 # Bot events of a turn can be stored a moment after midnight; read this much past the period's end.
 _REPLY_GRACE_SECONDS = 600

@@ -26,6 +26,7 @@ TOPIC_LABELS = {
     "help": "hỏi trợ lý làm được gì",
     "human": "muốn gặp cán bộ",
     "out_of_scope": "ngoài phạm vi",
+    "unknown_procedure": "thủ tục chưa có hướng dẫn",
     "fallback": "không hiểu câu hỏi",
 }
 INPUT_LABELS = {"text": "gõ chữ", "voice": "giọng nói"}

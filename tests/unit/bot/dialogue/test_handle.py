@@ -85,3 +85,11 @@ def test_the_reply_payload_carries_no_internal_state(kb) -> None:
     assert set(clarify.reply.custom) == {"procedure_id", "topic", "buttons"}
     card = dialogue.handle(turn("gửi ảnh giấy tờ", "ask_checklist_image", "khai_sinh"))
     assert card.reply.custom["checklist_card"]["png"] == "/webhooks/cards/khai_sinh.png"
+
+
+@pytest.mark.parametrize("text", ["con tôi 14 tuổi làm căn cước cần gì", "năm 2019 tôi đăng ký tạm trú",
+                                  "lệ phí 50.000 đồng đúng không"])
+def test_an_age_a_year_or_an_amount_never_opens_the_status_store(kb, store, text: str) -> None:
+    counting = Counting(lambda: StatusDialogue(store, COMMUNE, {}))
+    outcome = Dialogue(kb, COMMUNE, status=counting).handle(turn(text, "ask_documents", "can_cuoc"))
+    assert counting.calls == 0 and outcome.reply.topic == Topic.DOCUMENTS

@@ -115,3 +115,32 @@ def test_answers_fit_a_phone_screen(kb) -> None:
 def test_unknown_topic_is_refused() -> None:
     with pytest.raises(ValueError):
         Reply("x", "weather")
+
+
+def _with_object(kb, intent, obj, context=None) -> Outcome:
+    before = Context(procedure=context, topic=Topic.DOCUMENTS if context else None)
+    return ProcedureAnswers(kb, COMMUNE, TOP).respond(
+        Turn(sender="t", text="", intent=Intent.parse(intent), unknown_object=obj, context=before))
+
+
+@pytest.mark.parametrize("intent", ["ask_where", "ask_time", "inform_procedure", "nlu_fallback"])
+def test_a_message_naming_something_unknown_never_gets_the_previous_procedure(kb, intent: str) -> None:
+    # "làm căn cước" then "làm sổ đỏ ở đâu": not the police station for a land title.
+    outcome = _with_object(kb, intent, "sổ đỏ", context="can_cuoc")
+    assert outcome.reply.topic == Topic.UNKNOWN_PROCEDURE and outcome.reply.procedure_id is None
+    assert "chưa có hướng dẫn" in outcome.reply.text and COMMUNE.phone in outcome.reply.text
+    assert kb.procedures["can_cuoc"].where not in outcome.reply.text
+    assert outcome.context.procedure is None  # the next "mất bao lâu?" is not about căn cước either
+
+
+def test_a_named_procedure_wins_over_unknown_words(kb) -> None:
+    before = Context(procedure="can_cuoc")
+    outcome = ProcedureAnswers(kb, COMMUNE, TOP).respond(
+        Turn(sender="t", text="", intent=Intent.ASK_TIME, procedure="khai_sinh", unknown_object="hôm qua",
+             context=before))
+    assert outcome.reply.procedure_id == "khai_sinh"
+
+
+def test_small_talk_with_unknown_words_keeps_the_context(kb) -> None:
+    outcome = _with_object(kb, "thanks", "nhiều lắm", context="can_cuoc")
+    assert outcome.reply.topic == Topic.THANKS and outcome.context.procedure == "can_cuoc"

@@ -118,3 +118,11 @@ def test_a_notice_describes_the_new_stage_without_the_name(store: StatusStore) -
     assert STAGES["da_co_ket_qua"].label in turn.reply.text and "Mang giấy hẹn" in turn.reply.text
     assert "Hoa" not in turn.reply.text
     assert dialogue(store).turn(ctx("", "status_changed", entities={"application_code": "H1.1-1-1"})) is None
+
+
+def test_entity_values_keep_the_first_value_the_nlu_ranked_best() -> None:
+    from bot.dialogue.status import entity_values
+
+    entities = [{"entity": "procedure", "value": "cai_chinh_ho_tich"}, {"entity": "procedure", "value": "khai_sinh"},
+                {"entity": "object", "value": None}]
+    assert entity_values(entities) == {"procedure": "cai_chinh_ho_tich"}

@@ -29,6 +29,7 @@ def test_every_shipped_entry_is_valid_and_complete(root: Path) -> None:
     for p in kb.procedures.values():
         assert p.sources and p.verified_on and p.documents and p.steps and p.legal_basis
         assert len(p.aliases) >= 5
+        assert 15 <= len(p.situations) <= 25, p.id
 
 
 def test_missing_field_names_file_and_field(tmp_path: Path, good_entry: dict) -> None:
@@ -72,7 +73,7 @@ def test_wrong_types_and_values_are_explained(tmp_path: Path, good_entry: dict) 
 
 def test_same_alias_in_two_files_is_rejected(tmp_path: Path, good_entry: dict) -> None:
     _write(tmp_path, "khai_sinh", good_entry)
-    twin = dict(good_entry, id="zz_ban_sao", aliases=["Khai Sinh", "a1", "a2", "a3", "a4"])
+    twin = dict(good_entry, id="zz_ban_sao", aliases=["Khai Sinh", "a1", "a2", "a3", "a4"], situations=[])
     _write(tmp_path, "zz_ban_sao", twin)
     [error] = load_kb(tmp_path).errors
     assert error.file == "zz_ban_sao.yml" and "also an alias of khai_sinh" in error.message
@@ -84,3 +85,81 @@ def test_not_utf8_and_not_a_mapping(tmp_path: Path) -> None:
     messages = {e.file: e.message for e in load_kb(tmp_path).errors}
     assert "not UTF-8" in messages["latin.yml"]
     assert "must be a mapping" in messages["list.yml"]
+
+
+def _errors(folder: Path) -> list[str]:
+    return [str(e) for e in load_kb(folder).errors]
+
+
+def test_situations_are_optional(tmp_path: Path, good_entry: dict) -> None:
+    del good_entry["situations"]
+    _write(tmp_path, "khai_sinh", good_entry)
+    kb = load_kb(tmp_path)
+    assert kb.errors == [] and kb.procedures["khai_sinh"].situations == ()
+
+
+def test_situations_must_be_a_list(tmp_path: Path, good_entry: dict) -> None:
+    good_entry["situations"] = "vợ mới sinh em bé"
+    _write(tmp_path, "khai_sinh", good_entry)
+    assert _errors(tmp_path) == ["khai_sinh.yml: situations: must be a list, got str"]
+
+
+def test_a_situation_must_be_a_non_empty_text(tmp_path: Path, good_entry: dict) -> None:
+    good_entry["situations"] = ["vợ mới sinh em bé", "   ", 7]
+    _write(tmp_path, "khai_sinh", good_entry)
+    messages = _errors(tmp_path)
+    assert any(m.startswith("khai_sinh.yml: situations[1]: must be a non-empty text") for m in messages)
+    assert any(m.startswith("khai_sinh.yml: situations[2]: must be a non-empty text") for m in messages)
+    assert len(messages) == 2
+
+
+def test_a_situation_has_at_most_twelve_words(tmp_path: Path, good_entry: dict) -> None:
+    twelve = "vợ em mới sinh em bé ở trạm y tế xã hôm"
+    good_entry["situations"] = [twelve, twelve + " qua"]
+    _write(tmp_path, "khai_sinh", good_entry)
+    assert _errors(tmp_path) == ["khai_sinh.yml: situations[1]: has 13 words, limit is 12"]
+
+
+def test_a_situation_is_one_line(tmp_path: Path, good_entry: dict) -> None:
+    good_entry["situations"] = ["vợ mới sinh\nem bé"]
+    _write(tmp_path, "khai_sinh", good_entry)
+    assert _errors(tmp_path) == ["khai_sinh.yml: situations[0]: must be one line"]
+
+
+def test_a_situation_repeated_in_one_entry_is_rejected(tmp_path: Path, good_entry: dict) -> None:
+    # the same once folded: case, diacritics, spacing
+    good_entry["situations"] = ["vợ mới sinh em bé", "chồng đi làm xa", "Vo moi  sinh em be"]
+    _write(tmp_path, "khai_sinh", good_entry)
+    [message] = _errors(tmp_path)
+    assert message.startswith("khai_sinh.yml: situations[2]: ") and "repeats situations[0]" in message
+
+
+def test_a_situation_is_not_an_alias(tmp_path: Path, good_entry: dict) -> None:
+    good_entry["situations"] = ["vợ mới sinh em bé", "Khai Sinh"]
+    _write(tmp_path, "khai_sinh", good_entry)
+    [message] = _errors(tmp_path)
+    assert message.startswith("khai_sinh.yml: situations[1]: ") and "is an alias" in message
+
+
+def test_same_situation_in_two_files_is_rejected(tmp_path: Path, good_entry: dict) -> None:
+    good_entry["situations"] = ["vợ mới sinh em bé", "con chưa có giấy tờ gì"]
+    _write(tmp_path, "khai_sinh", good_entry)
+    twin = dict(good_entry, id="zz_ban_sao", aliases=["b1", "b2", "b3", "b4", "b5"],
+                situations=["ông nội vừa mất", "Vợ mới sinh em bé"])
+    _write(tmp_path, "zz_ban_sao", twin)
+    kb = load_kb(tmp_path)
+    [error] = kb.errors
+    assert (error.file, error.field) == ("zz_ban_sao.yml", "situations[1]")
+    assert "also a situation of khai_sinh" in error.message
+    assert set(kb.ids) == {"khai_sinh", "zz_ban_sao"}  # like an alias clash: reported, still loaded
+    with pytest.raises(KBLoadError, match="zz_ban_sao.yml: situations\\[1\\]"):
+        load_kb(tmp_path, strict=True)
+
+
+def test_a_situation_that_is_another_entrys_alias_is_rejected(tmp_path: Path, good_entry: dict) -> None:
+    _write(tmp_path, "khai_sinh", good_entry)
+    twin = dict(good_entry, id="aa_khac", aliases=["b1", "b2", "b3", "b4", "b5"], situations=["giấy khai sinh"])
+    _write(tmp_path, "aa_khac", twin)
+    [error] = load_kb(tmp_path).errors
+    assert (error.file, error.field) == ("aa_khac.yml", "situations[0]")
+    assert "also an alias of khai_sinh" in error.message

@@ -1,0 +1,84 @@
+"""The last word on the intent: rules the classifier cannot learn from short examples.
+
+- The status conversation opens only on an application code or an explicit status question (an age,
+  a year or "hồ sơ" in a question about a procedure is not one).
+- The handoff to a person only on an explicit wish (HUMAN_CUES); "cho con", "cán bộ nói" are not.
+- A message that names a procedure is a question about it: small talk, "out of scope" and the
+  low-confidence fallback give way to the best procedure question, or to the overview.
+- A question's one specific topic cue (papers, fee, time, place, online) decides its topic: "làm ở
+  xã được không" asks where, not whether. Without one, "trình tự / như thế nào" asks the steps unless
+  the question is whether ("có được … không … thủ tục thế nào" is answered by the overview).
+
+Pure logic over the classifier's ranking; `bot.nlu.components.IntentArbiter` wraps it for Rasa.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.nlu import cues
+from bot.status.codes import find_codes
+
+CHECK_STATUS = "check_status"
+SUBSCRIBE_STATUS = "subscribe_status"
+TALK_TO_HUMAN = "talk_to_human"
+FALLBACK = "nlu_fallback"
+OVERVIEW = "ask_overview"
+# Intents that mean nothing about a procedure: they lose to it when the message names one.
+SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "help", "out_of_scope", FALLBACK})
+SPECIFIC_TOPICS = ("documents", "fee", "time", "where", "online")
+# Below this, the runner-up is a guess: the overview (procedure named) or the fallback is safer.
+MIN_QUESTION_CONFIDENCE = 0.15
+
+
+def blocked(intent: str, tokens: Sequence[str], text: str, names_procedure: bool) -> bool:
+    """Whether the classifier's intent lacks what it needs in this message."""
+    if intent == CHECK_STATUS:
+        return not (find_codes(text) or cues.find(tokens, cues.STATUS_CUES))
+    if intent == SUBSCRIBE_STATUS:
+        return not (find_codes(text) or cues.find(tokens, cues.SUBSCRIBE_CUES)
+                    or cues.find(tokens, cues.STATUS_CUES))
+    if intent == TALK_TO_HUMAN:
+        return not cues.find(tokens, cues.HUMAN_CUES)
+    return names_procedure and intent in SMALL_TALK
+
+
+def by_cues(intent: str, topics: Sequence[str], online_procedure: bool = False) -> str:
+    """The question intent its topic cues name, `intent` when they name none or several.
+
+    `online_procedure`: the procedure named is itself the online account (VNeID): "VNeID" names it,
+    it does not ask about doing something online."""
+    if not (intent.startswith("ask_") or intent == "inform_procedure") or intent == "ask_checklist_image":
+        return intent
+    specific = [t for t in topics if t in SPECIFIC_TOPICS and not (online_procedure and t == "online")]
+    if len(specific) == 1:
+        return "ask_" + specific[0]
+    if not specific and "steps" in topics and intent != "inform_procedure":
+        return OVERVIEW if "overview" in topics else "ask_steps"
+    return intent
+
+
+def _unblocked(ranking: Sequence[tuple[str, float]], tokens: Sequence[str], text: str,
+               names_procedure: bool) -> str:
+    if not blocked(ranking[0][0], tokens, text, names_procedure):
+        return ranking[0][0]
+    for intent, confidence in ranking[1:]:
+        if intent == FALLBACK or blocked(intent, tokens, text, names_procedure):
+            continue
+        if confidence < MIN_QUESTION_CONFIDENCE:
+            break
+        return intent
+    return OVERVIEW if names_procedure else FALLBACK
+
+
+def arbitrate(ranking: Sequence[tuple[str, float]], tokens: Sequence[str], text: str,
+              names_procedure: bool, topics: Sequence[str] = (), online_procedure: bool = False) -> str | None:
+    """The intent to use instead of the top of `ranking`, or None to keep it.
+
+    `tokens` are the normalised, folded words of the whole message, `text` the message as sent
+    (application codes are looked for in it) and `topics` the topic cues of its question part.
+    """
+    if not ranking:
+        return None
+    chosen = by_cues(_unblocked(ranking, tokens, text, names_procedure), topics, online_procedure)
+    return None if chosen == ranking[0][0] else chosen

@@ -1,0 +1,143 @@
+"""Cue phrases: the words that make a question about a topic, a status question or a wish to talk to
+a person explicit. Reviewed lists, written with diacritics for reading and matched on the normalised,
+folded tokens the classifier sees (so "ở đâu", "o dau" and "ở mô" → "o dau" all match).
+
+Used twice: as extra features for the intent classifier (a long message keeps its topic cue), and by
+the intent arbiter, which lets the status and handoff intents through only when their cue is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.nlu.normalize import normalize_folded
+
+
+def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(normalize_folded(t).split()) for t in texts)
+
+
+# What the answer should be about. A cue names its topic; order does not matter.
+TOPIC_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "documents": _phrases(
+        "giấy tờ gì", "giấy gì", "giấy tờ nào", "những giấy tờ", "hồ sơ gồm", "hồ sơ gì", "hồ sơ cần",
+        "cần mang", "mang theo", "mang gì", "cần những gì", "chuẩn bị gì", "chuẩn bị những",
+        "chuẩn bị giấy", "thành phần hồ sơ", "giấy tờ cần", "cần giấy", "giấy tờ", "cần gì", "phải nộp gì",
+        "bản sao gì", "cần có gì", "giấy tờ như thế nào", "hồ sơ như thế nào",
+    ),
+    "fee": _phrases(
+        "lệ phí", "chi phí", "phí bao nhiêu", "mất phí", "tốn phí", "có phí", "phí là", "bao nhiêu tiền",
+        "mất tiền", "tốn tiền", "tốn bao nhiêu", "giá bao nhiêu", "mức hưởng", "mức trợ cấp",
+        "hưởng bao nhiêu", "được bao nhiêu",
+        "mất bao nhiêu tiền", "miễn phí", "đóng tiền", "trả tiền", "nộp tiền", "hết bao nhiêu",
+        "mức đóng", "đóng bao nhiêu", "thu tiền", "có mất phí", "nhiêu tiền",
+    ),
+    "time": _phrases(
+        "bao lâu", "mấy ngày", "bao nhiêu ngày", "mấy hôm", "thời hạn", "thời gian", "khi nào",
+        "bao giờ", "quá hạn", "trễ hạn", "đi muộn", "làm muộn", "bị phạt", "hạn chót", "hết hạn",
+        "giá trị đến", "có giá trị", "mấy tuần", "mấy tháng", "lâu không", "nhanh không",
+        "bao nhiêu năm", "mấy năm", "tới khi nào", "đến khi nào", "xử phạt", "giá trị sử dụng",
+        "thời hạn sử dụng", "dùng đến", "dùng tới",
+    ),
+    "where": _phrases(
+        "ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "đến đâu", "đi đâu", "tới đâu", "nộp ở",
+        "làm ở", "về quê", "nơi tạm trú", "nơi thường trú", "xã nào", "phường nào", "huyện nào",
+        "tỉnh nào", "văn phòng nào", "địa chỉ", "bộ phận một cửa", "nơi làm", "nơi nộp",
+        "ở chỗ", "tại đâu",
+    ),
+    "steps": _phrases(
+        "trình tự", "các bước", "từng bước", "quy trình", "cách làm", "làm như thế nào",
+        "làm thế nào", "làm sao", "làm ra sao", "thực hiện như thế nào", "thủ tục như thế nào",
+        "thủ tục thế nào", "thủ tục ra sao", "bước nào trước",
+    ),
+    "online": _phrases(
+        "trực tuyến", "online", "qua mạng", "trên mạng", "vneid", "dịch vụ công", "cổng dịch vụ",
+        "trên điện thoại", "qua điện thoại", "qua app", "ứng dụng", "không cần đến", "tại nhà",
+        "ở nhà làm", "nộp qua", "bưu điện",
+    ),
+    "overview": _phrases(
+        "có được không", "được không", "có phải", "bắt buộc", "điều kiện", "có cần", "là gì",
+        "có đúng không", "đúng không", "có được", "được hưởng", "được nhận", "được cấp",
+        "trường hợp nào", "ai được", "ai phải", "có nên",
+    ),
+}
+
+# Explicit status questions: without one of these (or an application code) a status intent is a misread.
+STATUS_CUES = _phrases(
+    "hồ sơ của tôi", "hồ sơ của em", "hồ sơ của mình", "hồ sơ của con", "hồ sơ của mẹ",
+    "hồ sơ của bố", "hồ sơ nhà", "hồ sơ tôi", "hồ sơ em", "hồ sơ mình", "giờ sao rồi",
+    "đến đâu rồi", "tới đâu rồi", "xong chưa", "xong chưa ạ",
+    "có kết quả chưa", "kết quả chưa", "duyệt chưa", "được duyệt chưa", "tiếp nhận chưa",
+    "xét chưa", "tra cứu hồ sơ", "tra hồ sơ", "kiểm tra hồ sơ", "kiểm tra giúp", "xem hồ sơ",
+    "tình trạng hồ sơ", "trạng thái", "tiến độ", "bị trả lại", "bị từ chối", "bước nào",
+    "ở bước", "sao chưa xong", "chưa thấy gì", "chưa thấy", "trễ hạn rồi", "mã hồ sơ",
+    "bị thiếu", "làm xong chưa", "có chưa", "nộp rồi", "hẹn hôm nay", "đến hẹn",
+)
+SUBSCRIBE_CUES = _phrases(
+    "báo cho tôi", "báo cho em", "báo cho mình", "báo tôi", "báo em", "báo mình", "báo giúp",
+    "nhắn cho", "nhắn tin", "nhắn giúp", "thông báo cho", "thông báo khi", "nhận thông báo",
+    "nhận tin", "theo dõi", "gọi báo", "báo tin", "nhắc tôi", "nhắc em", "nt cho",
+)
+# An explicit wish to reach a person (or their phone number); "cho con", "cán bộ nói" are not.
+HUMAN_CUES = _phrases(
+    "người thật", "gặp người", "gặp cán bộ", "gặp trực tiếp", "gặp nhân viên", "nói chuyện với",
+    "nói với người", "nói với cán bộ", "gọi cho", "gọi điện", "chuyển cho",
+    "số điện thoại", "hotline", "đường dây nóng", "tổng đài", "với máy", "là máy", "người hỗ trợ",
+    "cán bộ nào trực", "cho gặp", "muốn gặp", "cho em gặp", "cho tôi gặp", "liên hệ với cán bộ",
+    "người tư vấn", "tư vấn viên",
+)
+
+
+# "làm ở xã được không", "về quê làm", "tại đại sứ quán": a place after a word of going or being.
+_TOWARDS = frozenset(normalize_folded("tại ở đến về lên xuống sang ra qua tới").split())
+_PLACES = _phrases(
+    "xã", "phường", "huyện", "quận", "tỉnh", "thành phố", "thị trấn", "công an", "ủy ban", "đại sứ quán",
+    "lãnh sự", "bưu điện", "quê", "nước", "văn phòng", "trung tâm", "bộ phận", "nơi", "chỗ",
+)
+
+
+def names_a_place(tokens: Sequence[str]) -> bool:
+    """A place after a word of going or being ("đến công an huyện", "ở xã")."""
+    return any(tokens[i] in _TOWARDS and _starts_place(tokens, i + 1)
+               and not (tokens[i] == "o" and tokens[i + 1] == "xa")  # "ở xa" is "far away" as often as "ở xã"
+               for i in range(len(tokens) - 1))
+
+
+_PARTICLES = frozenset(normalize_folded("ạ vậy nhỉ nhé nha hả à").split())
+
+
+def _yes_or_no(tokens: Sequence[str]) -> bool:
+    """A yes/no question ("… ở xã được không", "… hay phải về quê"): only there does a place ask where;
+    in "mới lên tỉnh ở trọ, làm tạm trú thế nào" the place is the story."""
+    words = list(tokens)
+    while words and words[-1] in _PARTICLES:
+        words.pop()
+    return bool(words) and (words[-1] in ("khong", "chua") or "hay" in words)
+
+
+def _starts_place(tokens: Sequence[str], i: int) -> bool:
+    return any(tuple(tokens[i : i + len(p)]) == p for p in _PLACES)
+
+
+def find(tokens: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> bool:
+    """Whether any phrase occurs in the tokens as a contiguous run."""
+    n = len(tokens)
+    for phrase in phrases:
+        size = len(phrase)
+        first = phrase[0]
+        for i in range(n - size + 1):
+            if tokens[i] == first and tuple(tokens[i : i + size]) == phrase:
+                return True
+    return False
+
+
+def topics(tokens: Sequence[str]) -> list[str]:
+    """The topics whose cues occur, in TOPIC_CUES order."""
+    found = [topic for topic, phrases in TOPIC_CUES.items() if find(tokens, phrases)]
+    if "where" not in found and _yes_or_no(tokens) and names_a_place(tokens):
+        found.insert(TOPIC_ORDER.index("where"), "where")
+        found.sort(key=TOPIC_ORDER.index)
+    return found
+
+
+TOPIC_ORDER = tuple(TOPIC_CUES)

@@ -1,0 +1,92 @@
+"""The question inside a long message.
+
+People write a story first and ask last: "Bà tôi 81 tuổi, không có lương hưu… Vậy xin hỏi bà có
+được nhận trợ cấp không?". The story's words drown the question's for a bag-of-words classifier, so
+the intent is read from the question part: the sentences that ask (a "?", or a question word at the
+end), cut after the last "xin hỏi / cho tôi hỏi / vậy" that introduces it. The procedure is still
+looked for in the whole message, before this cut.
+
+Sentence ends are lost when the text is normalised (punctuation goes), so the normaliser leaves a
+boundary token between sentences (`QUESTION_END` after a "?", `SENTENCE_END` otherwise) and
+`focus()` reads and drops them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.nlu.normalize import normalize_folded
+
+SENTENCE_END = "zzs"
+QUESTION_END = "zzq"
+BOUNDARIES = frozenset({SENTENCE_END, QUESTION_END})
+
+# A period ends a sentence only before a space or the end: "H12.22-…", "1.000.000" and "5.8" stay whole.
+_ENDS = re.compile(r"(\?+|[!;\n…]+|\.(?=\s|$))")
+# Tokens that make a sentence a question when it has no "?" (speech and quick typing drop it).
+_QUESTION_LAST = frozenset({"khong", "chua", "gi", "nao", "dau", "sao", "a", "nhi", "ha", "vay"})
+_QUESTION_ANY = frozenset({"gi", "nao", "dau", "sao", "bao", "hoi"})
+# Words that introduce the question itself ("vậy xin hỏi …", "cho tôi hỏi là …").
+_ASK = frozenset({"hoi"})
+_ASK_BEFORE = frozenset({"xin", "cho", "muon", "can", "duoc"})
+_THEN = "vay"
+MIN_QUESTION_TOKENS = 3
+
+
+def with_boundaries(text: str) -> str:
+    """Normalised, folded text with a boundary token after every sentence but the last."""
+    parts = _ENDS.split(text)
+    out: list[str] = []
+    for i in range(0, len(parts), 2):
+        words = normalize_folded(parts[i])
+        if not words:
+            continue
+        end = parts[i + 1] if i + 1 < len(parts) else ""
+        out.append(words)
+        out.append(QUESTION_END if "?" in end else SENTENCE_END)
+    if out:
+        out.pop()  # nothing after the last sentence
+    return " ".join(out)
+
+
+def _sentences(tokens: Sequence[str]) -> list[tuple[list[str], bool]]:
+    sentences: list[tuple[list[str], bool]] = []
+    current: list[str] = []
+    for token in tokens:
+        if token in BOUNDARIES:
+            if current:
+                sentences.append((current, token == QUESTION_END))
+            current = []
+        else:
+            current.append(token)
+    if current:
+        sentences.append((current, False))
+    return sentences
+
+
+def _asks(words: list[str], marked: bool) -> bool:
+    return marked or words[-1] in _QUESTION_LAST or bool(_QUESTION_ANY.intersection(words))
+
+
+def _after_ask(words: list[str]) -> list[str]:
+    """The words after the last "… hỏi" or "vậy" that leaves a question of its own behind it."""
+    for i in range(len(words) - MIN_QUESTION_TOKENS - 1, -1, -1):
+        word = words[i]
+        if word == _THEN or (word in _ASK and _ASK_BEFORE.intersection(words[max(0, i - 2) : i])):
+            return words[i + 1 :]
+    return words
+
+
+def focus(tokens: Sequence[str]) -> list[str]:
+    """The tokens of the question part, boundary tokens removed."""
+    sentences = _sentences(tokens)
+    if not sentences:
+        return []
+    if len(sentences) > 1:
+        asking = [words for words, marked in sentences if _asks(words, marked)]
+        sentences = [(w, True) for w in asking] or sentences
+    kept: list[str] = []
+    for index, (words, _) in enumerate(sentences):
+        kept.extend(_after_ask(words) if index == 0 else words)
+    return kept

@@ -1,0 +1,41 @@
+"""The question part of a long message."""
+
+from __future__ import annotations
+
+from bot.nlu.focus import BOUNDARIES, QUESTION_END, SENTENCE_END, focus, with_boundaries
+
+
+def _focus(text: str) -> str:
+    return " ".join(focus(with_boundaries(text).split()))
+
+
+def test_sentences_are_separated_by_boundary_tokens() -> None:
+    assert with_boundaries("Con tôi 2 tuổi. Làm gì?") == f"con toi 2 tuoi {SENTENCE_END} lam gi"
+    assert with_boundaries("Cần gì? Ở đâu?") == f"can gi {QUESTION_END} o dau"
+
+
+def test_codes_and_numbers_with_dots_are_not_sentence_ends() -> None:
+    assert not BOUNDARIES & set(with_boundaries("Mã H12.22-251103-0042 xong chưa, phí 1.000.000 đ").split())
+
+
+def test_the_story_is_dropped_and_the_question_kept() -> None:
+    text = "Bà tôi năm nay 81 tuổi, sống một mình. Không có lương hưu. Vậy bà có được nhận trợ cấp không?"
+    assert _focus(text) == "ba co duoc nhan tro cap khong"
+
+
+def test_several_questions_are_all_kept() -> None:
+    assert _focus("Tôi mất thẻ. Làm lại ở đâu? Mất bao lâu?") == "lam lai o dau mat bao lau"
+
+
+def test_without_punctuation_the_question_starts_after_xin_hoi() -> None:
+    text = "nha toi co bon nguoi thu nhap thap xin hoi gia dinh toi co duoc xet ho ngheo khong"
+    assert _focus(text) == "gia dinh toi co duoc xet ho ngheo khong"
+
+
+def test_a_short_question_is_kept_whole() -> None:
+    assert _focus("làm khai sinh cần gì vậy") == "lam khai sinh can gi vay"
+    assert _focus("cho em hỏi khai sinh") == "cho em hoi khai sinh"
+
+
+def test_a_message_without_a_question_is_kept_whole() -> None:
+    assert _focus("Tôi ở xã Ea Tul. Tôi muốn làm căn cước.") == "toi o xa ea tul toi muon lam can cuoc"
