@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.latency import machine_speed_ms, percentile  # noqa: E402
 from bot.nlu.evaluate import evaluate  # noqa: E402
 from bot.runtime.environment import child_env  # noqa: E402
 from bot.runtime.training import fingerprint, is_up_to_date, model_path, train  # noqa: E402
@@ -63,18 +64,24 @@ def main() -> None:
     models = {"Cầu Nối": model_path(ROOT)}
     if not args.no_stock:
         models["stock Rasa"] = stock_model()
-    results, misses = {}, []
+    results, misses, parse_ms = {}, [], {}
     for model_name, model in models.items():
         for set_name, path in SETS.items():
             if path.exists():
                 scores = evaluate(model, path)
                 results[(model_name, set_name)] = scores.summary()
+                parse_ms[(model_name, set_name)] = scores.parse_ms
                 if model_name == "Cầu Nối" and set_name == "external":
                     misses = scores.errors()
     print(table(results))
     ours = [results.get(("Cầu Nối", s), {}).get("all", {}).get("joint") for s in SETS]
     if None not in ours:
         print(f"\ngap in joint accuracy, in-house − external: {100 * (ours[0] - ours[1]):.1f} points")
+    print("\nNLU time per message (Agent.parse_message, one at a time), "
+          f"reference loop {machine_speed_ms():.0f} ms:")
+    for (model_name, set_name), times in parse_ms.items():
+        print(f"- {model_name}, {set_name}: mean {sum(times) / len(times):.2f} ms, "
+              f"p95 {percentile(times, 0.95):.2f} ms")
     if args.errors:
         for miss in misses:
             print(f"- {miss.case.text!r}: expected {miss.case.intent}/{miss.case.procedure}, "

@@ -43,13 +43,16 @@ def blocked(intent: str, tokens: Sequence[str], text: str, names_procedure: bool
     return names_procedure and intent in SMALL_TALK
 
 
-def by_cues(intent: str, topics: Sequence[str], online_procedure: bool = False) -> str:
+def by_cues(intent: str, topics: Sequence[str], online_procedure: bool = False, whether_first: bool = False) -> str:
     """The question intent its topic cues name, `intent` when they name none or several.
 
     `online_procedure`: the procedure named is itself the online account (VNeID): "VNeID" names it,
-    it does not ask about doing something online."""
+    it does not ask about doing something online. `whether_first`: of several questions, the first
+    asks whether ("có được … không? nếu được thì làm ở đâu?"); the others depend on its answer."""
     if not (intent.startswith("ask_") or intent == "inform_procedure") or intent == "ask_checklist_image":
         return intent
+    if whether_first:
+        return OVERVIEW
     specific = [t for t in topics if t in SPECIFIC_TOPICS and not (online_procedure and t == "online")]
     if len(specific) == 1:
         return "ask_" + specific[0]
@@ -72,7 +75,8 @@ def _unblocked(ranking: Sequence[tuple[str, float]], tokens: Sequence[str], text
 
 
 def arbitrate(ranking: Sequence[tuple[str, float]], tokens: Sequence[str], text: str,
-              names_procedure: bool, topics: Sequence[str] = (), online_procedure: bool = False) -> str | None:
+              names_procedure: bool, topics: Sequence[str] = (), online_procedure: bool = False,
+              whether_first: bool = False) -> str | None:
     """The intent to use instead of the top of `ranking`, or None to keep it.
 
     `tokens` are the normalised, folded words of the whole message, `text` the message as sent
@@ -80,5 +84,5 @@ def arbitrate(ranking: Sequence[tuple[str, float]], tokens: Sequence[str], text:
     """
     if not ranking:
         return None
-    chosen = by_cues(_unblocked(ranking, tokens, text, names_procedure), topics, online_procedure)
+    chosen = by_cues(_unblocked(ranking, tokens, text, names_procedure), topics, online_procedure, whether_first)
     return None if chosen == ranking[0][0] else chosen

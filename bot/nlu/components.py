@@ -24,8 +24,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import cues
-from bot.nlu.arbiter import arbitrate
-from bot.nlu.focus import BOUNDARIES, focus, with_boundaries
+from bot.nlu.arbiter import SPECIFIC_TOPICS, arbitrate
+from bot.nlu.focus import BOUNDARIES, focus, questions, with_boundaries
 from bot.nlu.followup import FollowUpWords
 from bot.nlu.normalize import normalize_folded
 from bot.nlu.procedure_classifier import NONE, ProcedureClassifier
@@ -38,6 +38,7 @@ SITUATIONS = "procedure_situation"
 FOLLOW_UP_WORDS = 5
 # How sure the classifier must be to put an acted-on procedure before the paper the message names.
 ACTED_ON_PROBABILITY = 0.6
+ACTED_ON_WORDS = 2  # "sửa" + a field at least: "làm giấy khai sinh" alone acts on nothing
 # Intents whose examples say nothing about a procedure: the classifier's "none" class.
 GENERAL_INTENTS = frozenset({"greet", "goodbye", "thanks", "help", "talk_to_human", "out_of_scope",
                              "check_status", "subscribe_status"})
@@ -49,6 +50,7 @@ MAX_NLU_CHARS = 1000
 SENT_TEXT = "caunoi_sent_text"
 ALL_TOKENS = "caunoi_all_tokens"
 TOPIC_CUES = "caunoi_topic_cues"
+FIRST_QUESTION_CUES = "caunoi_first_question_cues"  # when the message asks several questions
 UNMASKED = "caunoi_unmasked"  # the normalised text before the procedure mention was masked
 INTENT_RANKING = "intent_ranking"
 
@@ -134,7 +136,7 @@ class ProcedureMatcher(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 data = json.loads((directory / "index.json").read_text(encoding="utf-8"))
-                classifier = ProcedureClassifier.load(directory / "classifier.joblib")
+                classifier = ProcedureClassifier.load(directory)
             return cls(config, model_storage, resource, ProcedureIndex.from_dict(data), classifier,
                        FollowUpWords.from_dict(data.get("followup") or {}))
         except (ValueError, FileNotFoundError):
@@ -155,7 +157,7 @@ class ProcedureMatcher(GraphComponent):
         with self.model_storage.write_to(self.resource) as directory:
             data = {**self.index.to_dict(), "followup": self.followup.to_dict()}
             (directory / "index.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            self.classifier.save(directory / "classifier.joblib")
+            self.classifier.save(directory)
         return self.resource
 
     def _learn(self, training_data: TrainingData,
@@ -219,7 +221,8 @@ class ProcedureMatcher(GraphComponent):
                 for m in mentions
             ]
             named = {m.procedure_id for m in mentions}
-            first = self._bundle(named) or self._acted_on(tokens, named)
+            rest = len(tokens) - sum(m.length for m in mentions)  # words besides the names
+            first = self._bundle(named) or (self._acted_on(tokens, named) if rest >= ACTED_ON_WORDS else None)
             if first is not None:
                 entities.insert(0, {**first, "end": len(" ".join(tokens))})
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
@@ -254,14 +257,14 @@ class ProcedureMatcher(GraphComponent):
     def _guess(self, message: Message, tokens: list[str]) -> None:
         """No alias named: the classifier's procedure, or the words that name something unknown."""
         words = " ".join(t for t in tokens if t not in BOUNDARIES)
+        unknown = self.followup.unknown(message.get(SENT_TEXT) or words)
+        if not unknown:
+            return  # only follow-up words ("mất bao lâu?"): about the procedure being discussed
         guess = self.classifier.guess(words)
         if guess is not None:
             entity = {"entity": ENTITY, "value": guess.procedure_id, "start": 0, "end": len(words),
                       "confidence_entity": round(guess.probability, 3), "extractor": "ProcedureClassifier"}
         else:
-            unknown = self.followup.unknown(message.get(SENT_TEXT) or words)
-            if not unknown:
-                return
             entity = {"entity": OBJECT, "value": " ".join(unknown), "start": 0, "end": len(words),
                       "extractor": self.__class__.__name__}
         message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
@@ -303,8 +306,9 @@ class QuestionFocus(_Stateless):
         if MASK in tokens and MASK not in kept:
             kept.append(MASK)  # the procedure was named in the story: the question is about it
         # Cues are read with the procedure's name in place: "tạm trú online" keeps its "online".
-        unmasked = message.get(UNMASKED)
-        message.set(TOPIC_CUES, cues.topics(focus(unmasked.split()) if unmasked else kept))
+        asked = questions((message.get(UNMASKED) or " ".join(tokens)).split())
+        message.set(TOPIC_CUES, cues.topics([word for question in asked for word in question]))
+        message.set(FIRST_QUESTION_CUES, cues.topics(asked[0]) if len(asked) > 1 else None)
         message.set(TEXT, " ".join(kept))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -348,8 +352,11 @@ class IntentArbiter(GraphComponent):
             procedures = [e.get("value") for e in message.get(ENTITIES) or [] if e.get("entity") == ENTITY]
             tokens = message.get(ALL_TOKENS) or message.get(TEXT).split()
             topics = message.get(TOPIC_CUES) or []
+            first = message.get(FIRST_QUESTION_CUES)
+            # "Có được … không? (Nếu được) thủ tục / ở đâu / bao nhiêu?": it asks whether first.
+            whether_first = first is not None and "overview" in first and not set(first) & set(SPECIFIC_TOPICS)
             chosen = arbitrate(ranking, tokens, message.get(SENT_TEXT) or "", bool(procedures), topics,
-                               bool(procedures) and procedures[0] in self.online)
+                               bool(procedures) and procedures[0] in self.online, whether_first)
             if chosen is not None:
                 confidence = dict(ranking).get(chosen, 0.0)
                 message.set(INTENT, {INTENT_NAME_KEY: chosen, PREDICTED_CONFIDENCE_KEY: confidence},

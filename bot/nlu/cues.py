@@ -13,16 +13,29 @@ from collections.abc import Iterable, Sequence
 from bot.nlu.normalize import normalize_folded
 
 
-def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(normalize_folded(t).split()) for t in texts)
+class Phrases(tuple):
+    """Phrases as token tuples, indexed by their first token: one pass over a message finds them."""
+
+    by_first: dict[str, list[tuple[str, ...]]]
+
+    def __new__(cls, phrases: Iterable[tuple[str, ...]]) -> Phrases:
+        self = super().__new__(cls, tuple(phrases))
+        self.by_first = {}
+        for phrase in self:
+            self.by_first.setdefault(phrase[0], []).append(phrase)
+        return self
+
+
+def _phrases(*texts: str) -> Phrases:
+    return Phrases(tuple(normalize_folded(t).split()) for t in texts)
 
 
 # What the answer should be about. A cue names its topic; order does not matter.
-TOPIC_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
+TOPIC_CUES: dict[str, Phrases] = {
     "documents": _phrases(
         "giấy tờ gì", "giấy gì", "giấy tờ nào", "những giấy tờ", "hồ sơ gồm", "hồ sơ gì", "hồ sơ cần",
         "cần mang", "mang theo", "mang gì", "cần những gì", "chuẩn bị gì", "chuẩn bị những",
-        "chuẩn bị giấy", "thành phần hồ sơ", "giấy tờ cần", "cần giấy", "giấy tờ", "cần gì", "phải nộp gì",
+        "chuẩn bị giấy", "thành phần hồ sơ", "giấy tờ cần", "cần giấy", "cần gì", "phải nộp gì",
         "bản sao gì", "cần có gì", "giấy tờ như thế nào", "hồ sơ như thế nào",
     ),
     "fee": _phrases(
@@ -33,7 +46,8 @@ TOPIC_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
         "mức đóng", "đóng bao nhiêu", "thu tiền", "có mất phí", "nhiêu tiền",
     ),
     "time": _phrases(
-        "bao lâu", "mấy ngày", "bao nhiêu ngày", "mấy hôm", "thời hạn", "thời gian", "khi nào",
+        "bao lâu", "mấy ngày", "bao nhiêu ngày", "mấy hôm", "thời hạn", "khi nào", "thời điểm",
+        "thời gian giải quyết", "thời gian cấp", "thời gian làm", "thời gian trả",
         "bao giờ", "quá hạn", "trễ hạn", "đi muộn", "làm muộn", "bị phạt", "hạn chót", "hết hạn",
         "giá trị đến", "có giá trị", "mấy tuần", "mấy tháng", "lâu không", "nhanh không",
         "bao nhiêu năm", "mấy năm", "tới khi nào", "đến khi nào", "xử phạt", "giá trị sử dụng",
@@ -60,6 +74,13 @@ TOPIC_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
         "có đúng không", "đúng không", "có được", "được hưởng", "được nhận", "được cấp",
         "trường hợp nào", "ai được", "ai phải", "có nên",
     ),
+}
+
+# Words that name a topic only when nothing more specific does: "chứng thực giấy tờ … làm ở đâu" asks
+# where, "không có thời gian đến … làm trực tuyến được không" asks about online.
+WEAK_TOPIC_CUES: dict[str, Phrases] = {
+    "documents": _phrases("giấy tờ"),
+    "time": _phrases("thời gian"),
 }
 
 # Explicit status questions: without one of these (or an application code) a status intent is a misread.
@@ -116,17 +137,15 @@ def _yes_or_no(tokens: Sequence[str]) -> bool:
 
 
 def _starts_place(tokens: Sequence[str], i: int) -> bool:
-    return any(tuple(tokens[i : i + len(p)]) == p for p in _PLACES)
+    return i < len(tokens) and any(tuple(tokens[i : i + len(p)]) == p for p in _PLACES.by_first.get(tokens[i], ()))
 
 
-def find(tokens: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> bool:
+def find(tokens: Sequence[str], phrases: Phrases) -> bool:
     """Whether any phrase occurs in the tokens as a contiguous run."""
-    n = len(tokens)
-    for phrase in phrases:
-        size = len(phrase)
-        first = phrase[0]
-        for i in range(n - size + 1):
-            if tokens[i] == first and tuple(tokens[i : i + size]) == phrase:
+    by_first = phrases.by_first
+    for i, token in enumerate(tokens):
+        for phrase in by_first.get(token, ()):
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
                 return True
     return False
 
@@ -135,9 +154,10 @@ def topics(tokens: Sequence[str]) -> list[str]:
     """The topics whose cues occur, in TOPIC_CUES order."""
     found = [topic for topic, phrases in TOPIC_CUES.items() if find(tokens, phrases)]
     if "where" not in found and _yes_or_no(tokens) and names_a_place(tokens):
-        found.insert(TOPIC_ORDER.index("where"), "where")
-        found.sort(key=TOPIC_ORDER.index)
-    return found
+        found.append("where")
+    if not set(found) - {"steps", "overview"}:
+        found.extend(topic for topic, phrases in WEAK_TOPIC_CUES.items() if find(tokens, phrases))
+    return sorted(set(found), key=TOPIC_ORDER.index)
 
 
 TOPIC_ORDER = tuple(TOPIC_CUES)

@@ -8,6 +8,7 @@ entity (or its absence) match.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ class Outcome:
 @dataclass
 class Scores:
     outcomes: list[Outcome] = field(default_factory=list)
+    parse_ms: list[float] = field(default_factory=list)  # wall time of each parse, in order
 
     @staticmethod
     def _rate(items: list[Outcome], attr: str) -> float:
@@ -101,7 +103,9 @@ async def _score(model_path: Path, cases: list[Case]) -> Scores:
     agent = Agent.load(str(model_path))
     scores = Scores()
     for case in cases:
+        started = time.perf_counter()
         parse = await agent.parse_message(case.text)
+        scores.parse_ms.append((time.perf_counter() - started) * 1000)
         scores.outcomes.append(
             Outcome(case, (parse.get("intent") or {}).get("name"), first_procedure(parse))
         )

@@ -32,6 +32,8 @@ _ASK = frozenset({"hoi"})
 _ASK_BEFORE = frozenset({"xin", "cho", "muon", "can", "duoc"})
 _THEN = "vay"
 MIN_QUESTION_TOKENS = 3
+# "nếu được / nếu có / nếu đúng / nếu vậy …": what follows depends on the answer to what came before.
+_CONDITIONS = frozenset({"duoc", "co", "dung", "vay", "khong", "the"})
 
 
 def with_boundaries(text: str) -> str:
@@ -78,15 +80,28 @@ def _after_ask(words: list[str]) -> list[str]:
     return words
 
 
-def focus(tokens: Sequence[str]) -> list[str]:
-    """The tokens of the question part, boundary tokens removed."""
+def questions(tokens: Sequence[str]) -> list[list[str]]:
+    """The questions of the message, in order: its asking sentences (the first cut after its "xin
+    hỏi"), each split before a conditional follow-up ("… có được không, nếu được thì làm ở đâu")."""
     sentences = _sentences(tokens)
-    if not sentences:
-        return []
     if len(sentences) > 1:
         asking = [words for words, marked in sentences if _asks(words, marked)]
         sentences = [(w, True) for w in asking] or sentences
-    kept: list[str] = []
+    out: list[list[str]] = []
     for index, (words, _) in enumerate(sentences):
-        kept.extend(_after_ask(words) if index == 0 else words)
-    return kept
+        out.extend(_split_conditional(_after_ask(words) if index == 0 else words))
+    return [q for q in out if q]
+
+
+def _split_conditional(words: list[str]) -> list[list[str]]:
+    parts: list[list[str]] = [[]]
+    for i, word in enumerate(words):
+        if word == "neu" and i + 1 < len(words) and words[i + 1] in _CONDITIONS and parts[-1]:
+            parts.append([])
+        parts[-1].append(word)
+    return parts
+
+
+def focus(tokens: Sequence[str]) -> list[str]:
+    """The tokens of the question part, boundary tokens removed."""
+    return [word for question in questions(tokens) for word in question]

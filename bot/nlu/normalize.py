@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import groupby
 
 from bot.nlu.teencode import TEENCODE
@@ -116,6 +117,7 @@ def _normalize_token(token: str) -> str:
     return WORDS.get(token, token)
 
 
+@lru_cache(maxsize=2048)  # one message is normalised by several components (and sentence by sentence)
 def normalize(text: str) -> str:
     """Canonical Vietnamese text: NFC, lower case, teencode expanded, tones placed, no punctuation."""
     text = unicodedata.normalize("NFC", text).lower()

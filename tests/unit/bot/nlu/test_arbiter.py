@@ -54,3 +54,9 @@ def test_one_specific_topic_cue_decides_the_topic() -> None:
 
 def test_an_empty_ranking_is_left_alone() -> None:
     assert arbitrate([], [], "", False) is None
+
+
+def test_when_the_first_of_several_questions_asks_whether_the_overview_answers() -> None:
+    assert by_cues("ask_where", ["where", "overview"], whether_first=True) == OVERVIEW
+    assert by_cues("check_status", [], whether_first=True) == "check_status"
+    assert by_cues("ask_checklist_image", [], whether_first=True) == "ask_checklist_image"

@@ -39,3 +39,12 @@ def test_a_short_question_is_kept_whole() -> None:
 
 def test_a_message_without_a_question_is_kept_whole() -> None:
     assert _focus("Tôi ở xã Ea Tul. Tôi muốn làm căn cước.") == "toi o xa ea tul toi muon lam can cuoc"
+
+
+def test_a_conditional_follow_up_is_a_question_of_its_own() -> None:
+    from bot.nlu.focus import questions
+
+    text = "Bà tôi có được nhận trợ cấp không, nếu được thì làm ở đâu?"
+    assert [" ".join(q) for q in questions(with_boundaries(text).split())] == [
+        "ba toi co duoc nhan tro cap khong", "neu duoc thi lam o dau"]
+    assert len(questions(with_boundaries("nếu mất giấy thì làm lại ở đâu").split())) == 1

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.nlu.normalize import normalize_folded
-from bot.nlu.procedure_classifier import NONE, ProcedureClassifier
+from bot.nlu.procedure_classifier import NONE, ProcedureClassifier, fit_pipeline
 
 DATA = [
     ("con mới sinh cần làm giấy", "khai_sinh"), ("vợ vừa sinh em bé", "khai_sinh"),
@@ -39,8 +41,26 @@ def test_untrained_or_one_class_guesses_nothing() -> None:
 
 def test_saved_and_loaded_it_guesses_the_same(tmp_path: Path) -> None:
     classifier = _trained()
-    classifier.save(tmp_path / "c.joblib")
-    loaded = ProcedureClassifier.load(tmp_path / "c.joblib")
+    classifier.save(tmp_path)
+    loaded = ProcedureClassifier.load(tmp_path)
     text = normalize_folded("vợ vừa sinh con")
     assert loaded.guess(text) == classifier.guess(text)
-    assert ProcedureClassifier.load(tmp_path / "missing.joblib").guess(text) is None
+    assert ProcedureClassifier.load(tmp_path / "missing").guess(text) is None
+
+
+@pytest.mark.parametrize("labels", ["three classes", "two classes"])
+def test_its_arithmetic_gives_scikit_learns_probabilities(labels: str) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    data = DATA if labels == "three classes" else [(t, y) for t, y in DATA if y != NONE]
+    texts, ys = [normalize_folded(t) for t, _ in data], [y for _, y in data]
+    reference = fit_pipeline(texts, ys, TfidfVectorizer, LogisticRegression, FeatureUnion, Pipeline)
+    ours = ProcedureClassifier.train(texts, ys)
+    for text in ["con mới sinh", "ông tôi mất", "khaisinh", "xyz", "a", "chào"]:
+        folded = normalize_folded(text)
+        expected = dict(zip(reference.classes_, reference.predict_proba([folded])[0], strict=True))
+        got = ours.probabilities(folded)
+        assert got.keys() == expected.keys()
+        assert all(abs(got[k] - expected[k]) < 1e-9 for k in got), (text, got, expected)
