@@ -23,7 +23,7 @@ from bot.runtime.environment import child_env  # noqa: E402
 from bot.runtime.training import fingerprint, is_up_to_date, model_path, train  # noqa: E402
 
 STOCK_DIR = ROOT / "bench" / ".models"
-VARIANTS = ("all", "diacritics", "no_diacritics", "teencode", "spoken")
+VARIANTS = ("all", "diacritics", "no_diacritics", "teencode", "dialect", "spoken")
 SETS = {"in-house": ROOT / "tests" / "nlu_test.yml", "external": ROOT / "tests" / "nlu_external.yml"}
 
 

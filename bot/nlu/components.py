@@ -61,8 +61,12 @@ def _is_user_text(message: Message) -> bool:
     return isinstance(text, str) and not text.startswith("/")
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class VietnameseNormalizer(GraphComponent):
+class _PerMessage(GraphComponent):
+    """A stateless step that rewrites each user message in place, in training and when answering."""
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        self.config = config or {}
+
     @classmethod
     def create(
         cls,
@@ -70,23 +74,31 @@ class VietnameseNormalizer(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> VietnameseNormalizer:
-        return cls()
+    ) -> GraphComponent:
+        return cls(config)
 
-    def _normalize(self, messages: list[Message]) -> None:
-        for message in messages:
-            if _is_user_text(message):
-                text = message.get(TEXT)[:MAX_NLU_CHARS]
-                message.set(SENT_TEXT, text)
-                message.set(TEXT, with_boundaries(text))
+    def _one(self, message: Message) -> None:
+        raise NotImplementedError
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self._normalize(training_data.training_examples)
+        for example in training_data.training_examples:
+            if _is_user_text(example):
+                self._one(example)
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        self._normalize(messages)
+        for message in messages:
+            if _is_user_text(message):
+                self._one(message)
         return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class VietnameseNormalizer(_PerMessage):
+    def _one(self, message: Message) -> None:
+        text = message.get(TEXT)[:MAX_NLU_CHARS]
+        message.set(SENT_TEXT, text)
+        message.set(TEXT, with_boundaries(text))
 
 
 @DefaultV1Recipe.register(
@@ -280,26 +292,11 @@ class ProcedureMatcher(GraphComponent):
         return messages
 
 
-class _Stateless(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls()
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class QuestionFocus(_Stateless):
-    """Keeps the question part of the message for the intent classifier, plus its topic cues."""
+class QuestionFocus(_PerMessage):
+    """Keeps the question part of the message for the intent classifier, and its topic cues."""
 
-    @staticmethod
-    def _focus(message: Message) -> None:
-        if not _is_user_text(message):
-            return
+    def _one(self, message: Message) -> None:
         tokens = message.get(TEXT).split()
         message.set(ALL_TOKENS, [t for t in tokens if t not in BOUNDARIES])
         kept = focus(tokens)
@@ -311,19 +308,9 @@ class QuestionFocus(_Stateless):
         message.set(FIRST_QUESTION_CUES, cues.topics(asked[0]) if len(asked) > 1 else None)
         message.set(TEXT, " ".join(kept))
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        for example in training_data.training_examples:
-            self._focus(example)
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            self._focus(message)
-        return messages
-
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class IntentArbiter(GraphComponent):
+class IntentArbiter(_PerMessage):
     """Runs last: the status and handoff intents need their cue, a named procedure beats small talk."""
 
     @staticmethod
@@ -331,34 +318,21 @@ class IntentArbiter(GraphComponent):
         return {"online_procedures": []}
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
-        self.online = frozenset((config or {}).get("online_procedures") or ())
+        super().__init__(config)
+        self.online = frozenset(self.config.get("online_procedures") or ())
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IntentArbiter:
-        return cls(config)
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            if not _is_user_text(message):
-                continue
-            ranking = [(r.get(INTENT_NAME_KEY), r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-                       for r in message.get(INTENT_RANKING) or []]
-            procedures = [e.get("value") for e in message.get(ENTITIES) or [] if e.get("entity") == ENTITY]
-            tokens = message.get(ALL_TOKENS) or message.get(TEXT).split()
-            topics = message.get(TOPIC_CUES) or []
-            first = message.get(FIRST_QUESTION_CUES)
-            # "Có được … không? (Nếu được) thủ tục / ở đâu / bao nhiêu?": it asks whether first.
-            whether_first = first is not None and "overview" in first and not set(first) & set(SPECIFIC_TOPICS)
-            chosen = arbitrate(ranking, tokens, message.get(SENT_TEXT) or "", bool(procedures), topics,
-                               bool(procedures) and procedures[0] in self.online, whether_first)
-            if chosen is not None:
-                confidence = dict(ranking).get(chosen, 0.0)
-                message.set(INTENT, {INTENT_NAME_KEY: chosen, PREDICTED_CONFIDENCE_KEY: confidence},
-                            add_to_output=True)
-        return messages
+    def _one(self, message: Message) -> None:
+        ranking = [(r.get(INTENT_NAME_KEY), r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+                   for r in message.get(INTENT_RANKING) or []]
+        procedures = [e.get("value") for e in message.get(ENTITIES) or [] if e.get("entity") == ENTITY]
+        tokens = message.get(ALL_TOKENS) or message.get(TEXT).split()
+        topics = message.get(TOPIC_CUES) or []
+        first = message.get(FIRST_QUESTION_CUES)
+        # "Có được … không? (Nếu được) thủ tục / ở đâu / bao nhiêu?": it asks whether first.
+        whether_first = first is not None and "overview" in first and not set(first) & set(SPECIFIC_TOPICS)
+        chosen = arbitrate(ranking, tokens, message.get(SENT_TEXT) or "", bool(procedures), topics,
+                           bool(procedures) and procedures[0] in self.online, whether_first)
+        if chosen is not None:
+            confidence = dict(ranking).get(chosen, 0.0)
+            message.set(INTENT, {INTENT_NAME_KEY: chosen, PREDICTED_CONFIDENCE_KEY: confidence},
+                        add_to_output=True)

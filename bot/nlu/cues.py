@@ -50,7 +50,8 @@ TOPIC_CUES: dict[str, Phrases] = {
         "thời gian giải quyết", "thời gian cấp", "thời gian làm", "thời gian trả",
         "bao giờ", "quá hạn", "trễ hạn", "đi muộn", "làm muộn", "bị phạt", "hạn chót", "hết hạn",
         "giá trị đến", "có giá trị", "mấy tuần", "mấy tháng", "lâu không", "nhanh không",
-        "bao nhiêu năm", "mấy năm", "tới khi nào", "đến khi nào", "xử phạt", "giá trị sử dụng",
+        "bao nhiêu năm", "mấy năm", "mấy bữa", "bao nhiêu bữa", "tới khi nào", "đến khi nào", "xử phạt",
+        "giá trị sử dụng",
         "thời hạn sử dụng", "dùng đến", "dùng tới",
     ),
     "where": _phrases(

@@ -11,6 +11,9 @@ from bot.nlu.normalize import normalize_folded
 
 JOINT_FLOOR = 0.95
 MAX_DIACRITIC_GAP = 0.02
+# Real questions from public pages (tests/nlu_external.yml). A regression floor a little under today's
+# 0.656, not the goal: issue 13 aims at 0.95 (docs/understanding.md says what is missing).
+EXTERNAL_JOINT_FLOOR = 0.62
 
 
 @pytest.fixture(scope="module")
@@ -22,12 +25,18 @@ def test_joint_accuracy_floor(scores) -> None:
     assert scores["all"]["joint"] >= JOINT_FLOOR, scores["all"]
 
 
+def test_real_questions_do_not_fall_back(trained_model: Path, root: Path) -> None:
+    external = evaluate(trained_model, root / "tests" / "nlu_external.yml").summary()
+    assert external["all"]["joint"] >= EXTERNAL_JOINT_FLOOR, external["all"]
+    assert external["diacritics"]["joint"] - external["no_diacritics"]["joint"] <= MAX_DIACRITIC_GAP, external
+
+
 def test_without_diacritics_as_good_as_with(scores) -> None:
     gap = scores["diacritics"]["joint"] - scores["no_diacritics"]["joint"]
     assert gap <= MAX_DIACRITIC_GAP, scores
 
 
-@pytest.mark.parametrize("variant", ["teencode", "spoken"])
+@pytest.mark.parametrize("variant", ["teencode", "dialect", "spoken"])
 def test_teencode_and_spoken_are_understood(scores, variant: str) -> None:
     assert scores[variant]["joint"] >= 0.9, scores[variant]
 
