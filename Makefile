@@ -60,8 +60,9 @@ test: train test-tools deploy-check-tools
 	@$(BIN)/ruff check bot voice tests bench
 	@$(BIN)/pytest
 
-# The quick loop while coding: unit tests only (no trained model, servers, browser or speech model).
-quick: setup
+# The quick loop while coding: unit tests only (no trained model, servers, browser or speech model;
+# the voice unit tests decode and speak with the real ffmpeg and espeak-ng).
+quick: setup voice-tools
 	@$(BIN)/ruff check bot voice tests bench
 	@$(BIN)/pytest -m "not e2e" -q
 

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue.handle import Dialogue, status_dialogue_factory
-from bot.dialogue.intents import Intent
+from bot.dialogue.intents import ANSWER_TOPICS, Intent, Topic
 from bot.dialogue.status import entity_values
 from bot.dialogue.turn import Context, Outcome, Turn
 from bot.kb.shared import knowledge_base
@@ -25,6 +25,12 @@ def _user_text(tracker: Tracker) -> str:
     return ""
 
 
+def topics_of(value: str | None) -> tuple[Topic, ...]:
+    """"time,where" → (Topic.TIME, Topic.WHERE); anything that is no answer topic is dropped."""
+    names = {t.value: t for t in ANSWER_TOPICS}
+    return tuple(names[v] for v in (value or "").split(",") if v in names)
+
+
 def turn_of(tracker: Tracker) -> Turn:
     entities = entity_values(tracker.latest_message.get("entities") or [])
     return Turn(
@@ -33,6 +39,7 @@ def turn_of(tracker: Tracker) -> Turn:
         intent=Intent.parse((tracker.latest_message.get("intent") or {}).get("name")),
         procedure=entities.get("procedure"),
         unknown_object=entities.get("object"),
+        also_asked=topics_of(entities.get("also_asked")),
         entities=entities,
         context=Context.from_slots(tracker.current_slot_values()),
         channel=tracker.get_latest_input_channel(),

@@ -37,11 +37,12 @@ def _numbered(items: list[str] | tuple[str, ...]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
-def _topic_buttons(p: Procedure, skip: Topic) -> list[dict[str, str]]:
+def _topic_buttons(p: Procedure, skip: Topic | tuple[Topic, ...]) -> list[dict[str, str]]:
+    skipped = skip if isinstance(skip, tuple) else (skip,)
     return [
         {"title": title, "payload": payload(TOPIC_INTENT[topic], p.id)}
         for title, topic in TOPIC_BUTTONS
-        if topic != skip
+        if topic not in skipped
     ]
 
 
@@ -138,7 +139,19 @@ RENDERERS = {
 }
 
 
-def answer(p: Procedure, topic: Topic | str, commune: Commune) -> Reply:
+# What the overview already says: asked alongside it, these add nothing.
+_IN_OVERVIEW = (Topic.FEE, Topic.TIME)
+
+
+def answer(p: Procedure, topic: Topic | str, commune: Commune, also: tuple[Topic, ...] = ()) -> Reply:
+    """The answer on `topic`, followed by the other topics the same message asked ("làm ở đâu, mất
+    bao lâu?"): a person who asked three things gets three answers, not one and a menu."""
     topic = Topic(topic)
-    return Reply(RENDERERS[topic](p, commune), topic, p.id, _topic_buttons(p, skip=topic),
+    extra = tuple(t for t in dict.fromkeys(also)
+                  if t != topic and t in RENDERERS and not (topic == Topic.OVERVIEW and t in _IN_OVERVIEW))
+    text = RENDERERS[topic](p, commune)
+    for other in extra:
+        said = set(text.splitlines())  # the closing line and the "ask the office" note once only
+        text += "\n\n" + "\n".join(line for line in RENDERERS[other](p, commune).splitlines() if line not in said)
+    return Reply(text, topic, p.id, _topic_buttons(p, skip=(topic, *extra)),
                  verified_on=p.verified_on, checklist=checklist(p) if topic == Topic.DOCUMENTS else None)

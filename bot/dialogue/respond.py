@@ -39,8 +39,8 @@ class ProcedureAnswers:
         buttons = self.procedure_buttons(intent or TOPIC_INTENT.get(topic, Intent.ASK_OVERVIEW))
         return Outcome(Reply(text, Topic.CLARIFY, None, buttons), context.with_(procedure=None, topic=topic))
 
-    def answer(self, procedure_id: str, topic: Topic, context: Context) -> Outcome:
-        reply = answers.answer(self.kb.procedures[procedure_id], topic, self.commune)
+    def answer(self, procedure_id: str, topic: Topic, context: Context, also: tuple[Topic, ...] = ()) -> Outcome:
+        reply = answers.answer(self.kb.procedures[procedure_id], topic, self.commune, also)
         return Outcome(reply, context.with_(procedure=procedure_id, topic=topic))
 
     def respond(self, turn: Turn) -> Outcome:
@@ -71,7 +71,7 @@ class ProcedureAnswers:
                 return self.unknown(context)
             if not pid:
                 return self.clarify(topic, context=context)
-            return self.answer(pid, topic, context)
+            return self.answer(pid, topic, context, turn.also_asked)
 
         if intent in (None, Intent.NLU_FALLBACK) and other:
             return self.unknown(context)  # "đăng ký cai nghiện": procedural, but not one we know

@@ -54,6 +54,8 @@ class Turn:
     procedure: str | None = None  # the procedure the message names (the NLU's entity)
     # What the message names when it names no known procedure ("sổ đỏ"): the NLU's `object` entity.
     unknown_object: str | None = None
+    # Other topics the same message asks ("làm ở đâu, mất bao lâu?"): the NLU's `also_asked` entity.
+    also_asked: tuple[Topic, ...] = ()
     entities: dict[str, str] = field(default_factory=dict)  # every entity by name
     context: Context = Context()
     channel: str | None = None  # "telegram", "zalo", "kiosk", "rest"

@@ -27,6 +27,7 @@ OVERVIEW = "ask_overview"
 # Intents that mean nothing about a procedure: they lose to it when the message names one.
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "help", "out_of_scope", FALLBACK})
 SPECIFIC_TOPICS = ("documents", "fee", "time", "where", "online")
+MAX_ALSO_ASKED = 2  # a longer answer than three topics does not fit a phone screen
 # Below this, the runner-up is a guess: the overview (procedure named) or the fallback is safer.
 MIN_QUESTION_CONFIDENCE = 0.15
 
@@ -59,6 +60,16 @@ def by_cues(intent: str, topics: Sequence[str], online_procedure: bool = False, 
     if not specific and "steps" in topics and intent != "inform_procedure":
         return OVERVIEW if "overview" in topics else "ask_steps"
     return intent
+
+
+def also_asked(intent: str, topics: Sequence[str], online_procedure: bool = False) -> list[str]:
+    """The other specific topics a question about a procedure asks, at most two ("cần giấy gì, làm ở
+    đâu, mất bao lâu?" asked as documents: where and time too)."""
+    if not intent.startswith("ask_") or intent == "ask_checklist_image":
+        return []
+    asked = intent[len("ask_"):]
+    return [t for t in topics if t in SPECIFIC_TOPICS and t != asked
+            and not (online_procedure and t == "online")][:MAX_ALSO_ASKED]
 
 
 def _unblocked(ranking: Sequence[tuple[str, float]], tokens: Sequence[str], text: str,

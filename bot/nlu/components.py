@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import cues
-from bot.nlu.arbiter import SPECIFIC_TOPICS, arbitrate
+from bot.nlu.arbiter import SPECIFIC_TOPICS, also_asked, arbitrate
 from bot.nlu.focus import BOUNDARIES, focus, questions, with_boundaries
 from bot.nlu.followup import FollowUpWords
 from bot.nlu.normalize import normalize_folded
@@ -33,6 +33,7 @@ from bot.nlu.procedure_index import ProcedureIndex
 
 ENTITY = "procedure"
 OBJECT = "object"  # words of a message that names no known procedure but something else (bot/nlu/followup.py)
+ALSO_ASKED = "also_asked"  # other topics the message asks, comma-separated (bot/nlu/arbiter.py)
 SITUATIONS = "procedure_situation"
 # A question naming no procedure in this many words or fewer is a follow-up: the classifier's "none".
 FOLLOW_UP_WORDS = 5
@@ -336,3 +337,9 @@ class IntentArbiter(_PerMessage):
             confidence = dict(ranking).get(chosen, 0.0)
             message.set(INTENT, {INTENT_NAME_KEY: chosen, PREDICTED_CONFIDENCE_KEY: confidence},
                         add_to_output=True)
+        intent = chosen or (ranking[0][0] if ranking else "")
+        also = also_asked(intent, topics, bool(procedures) and procedures[0] in self.online)
+        if also:
+            entity = {"entity": ALSO_ASKED, "value": ",".join(also), "start": 0, "end": 0,
+                      "extractor": self.__class__.__name__}
+            message.set(ENTITIES, (message.get(ENTITIES) or []) + [entity], add_to_output=True)

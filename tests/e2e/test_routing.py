@@ -78,3 +78,9 @@ def test_the_misreads_the_issue_reported(chat: Conversation, question: str, proc
 def test_an_acted_on_paper_wins(chat: Conversation) -> None:
     custom, _, _ = chat.say("giấy khai sinh ghi sai họ của con, sửa thế nào")
     assert custom["procedure_id"] == "cai_chinh_ho_tich" and custom["topic"] != "status"
+
+
+def test_every_topic_asked_in_one_message_is_answered(chat: Conversation) -> None:
+    custom, text, _ = chat.say("làm căn cước cho con ở đâu, mất bao lâu thì có?")
+    assert custom["procedure_id"] == "can_cuoc" and custom["topic"] in ("where", "time")
+    assert "Thời gian làm" in text and "Đi đâu để" in text  # the time answer and the where answer

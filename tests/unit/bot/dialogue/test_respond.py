@@ -144,3 +144,22 @@ def test_a_named_procedure_wins_over_unknown_words(kb) -> None:
 def test_small_talk_with_unknown_words_keeps_the_context(kb) -> None:
     outcome = _with_object(kb, "thanks", "nhiều lắm", context="can_cuoc")
     assert outcome.reply.topic == Topic.THANKS and outcome.context.procedure == "can_cuoc"
+
+
+def test_every_topic_a_message_asks_is_answered(kb) -> None:
+    p = kb.procedures["can_cuoc"]
+    outcome = ProcedureAnswers(kb, COMMUNE, TOP).respond(
+        Turn(sender="t", text="", intent=Intent.ASK_WHERE, procedure="can_cuoc",
+             also_asked=(Topic.TIME, Topic.FEE)))
+    reply = outcome.reply
+    assert reply.topic == Topic.WHERE and outcome.context.topic == Topic.WHERE
+    assert p.processing_time.text in reply.text and p.fee.amount in reply.text
+    assert reply.text.count("👉") <= 1  # the closing line once
+    assert {b["payload"].split("{")[0] for b in reply.buttons}.isdisjoint({"/ask_where", "/ask_time", "/ask_fee"})
+
+
+def test_the_overview_does_not_repeat_its_fee_and_time(kb) -> None:
+    plain = say(kb, "ask_overview", "khai_sinh").text
+    outcome = ProcedureAnswers(kb, COMMUNE, TOP).respond(
+        Turn(sender="t", text="", intent=Intent.ASK_OVERVIEW, procedure="khai_sinh", also_asked=(Topic.FEE,)))
+    assert outcome.reply.text == plain

@@ -60,3 +60,12 @@ def test_when_the_first_of_several_questions_asks_whether_the_overview_answers()
     assert by_cues("ask_where", ["where", "overview"], whether_first=True) == OVERVIEW
     assert by_cues("check_status", [], whether_first=True) == "check_status"
     assert by_cues("ask_checklist_image", [], whether_first=True) == "ask_checklist_image"
+
+
+def test_the_other_specific_topics_asked_are_kept_for_the_answer() -> None:
+    from bot.nlu.arbiter import also_asked
+
+    assert also_asked("ask_where", ["time", "where", "overview"]) == ["time"]
+    assert also_asked("ask_documents", ["documents", "fee", "time", "where"]) == ["fee", "time"]  # two at most
+    assert also_asked("check_status", ["time"]) == []
+    assert also_asked("ask_overview", ["online"], online_procedure=True) == []
