@@ -1,4 +1,5 @@
-"""Intent, procedure and joint accuracy, overall and per writing style, on both held-out sets side by
+"""Intent, procedure and joint accuracy (and "answered": the reply covers the expected topic, as its
+main topic or as another topic the message asked), overall and per writing style, on both held-out sets side by
 side: tests/nlu_test.yml (in-house, written by the project) and tests/nlu_external.yml (real questions
 from public pages, issue 13), for our model and for Rasa's stock default pipeline trained on the same
 data (bench/stock_config.yml).
@@ -44,12 +45,13 @@ def stock_model() -> Path:
 
 
 def table(results: dict[str, dict]) -> str:
-    lines = ["| model | set | variant | n | intent | procedure | joint |", "|---|---|---|---|---|---|---|"]
+    lines = ["| model | set | variant | n | intent | procedure | joint | answered |",
+             "|---|---|---|---|---|---|---|---|"]
     for name, summary in results.items():
         for variant in VARIANTS:
             s = summary.get(variant)
             if s:
-                rates = " | ".join(f"{s[k]:.3f}" for k in ("intent", "procedure", "joint"))
+                rates = " | ".join(f"{s[k]:.3f}" for k in ("intent", "procedure", "joint", "answered"))
                 lines.append(f"| {name[0]} | {name[1]} | {variant} | {s['n']} | {rates} |")
     return "\n".join(lines)
 

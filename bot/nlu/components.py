@@ -29,7 +29,7 @@ from bot.nlu.focus import BOUNDARIES, focus, questions, with_boundaries
 from bot.nlu.followup import FollowUpWords
 from bot.nlu.normalize import normalize_folded
 from bot.nlu.procedure_classifier import NONE, ProcedureClassifier
-from bot.nlu.procedure_index import ProcedureIndex
+from bot.nlu.procedure_index import Mention, ProcedureIndex
 
 ENTITY = "procedure"
 OBJECT = "object"  # words of a message that names no known procedure but something else (bot/nlu/followup.py)
@@ -60,6 +60,15 @@ def _is_user_text(message: Message) -> bool:
     text = message.get(TEXT)
     # "/intent{...}" payloads from buttons are parsed by Rasa's RegexMessageHandler: keep them.
     return isinstance(text, str) and not text.startswith("/")
+
+
+def _question_first(mentions: list[Mention], tokens: list[str]) -> list[Mention]:
+    """Procedures named in the question before those named only in the story ("Tôi đã đăng ký tạm
+    trú ở thành phố. Xin hỏi tôi làm căn cước ở đây được không?" asks about căn cước)."""
+    if len(mentions) < 2 or not BOUNDARIES.intersection(tokens) and "hoi" not in tokens and "vay" not in tokens:
+        return mentions
+    asked = " " + " ".join(focus(tokens)) + " "
+    return sorted(mentions, key=lambda m: f" {' '.join(tokens[m.start:m.start + m.length])} " not in asked)
 
 
 class _PerMessage(GraphComponent):
@@ -212,7 +221,7 @@ class ProcedureMatcher(GraphComponent):
         if not _is_user_text(message):
             return
         tokens = message.get(TEXT).split()
-        mentions = self.index.find(tokens)
+        mentions = _question_first(self.index.find(tokens), tokens)
         if not mentions:
             if add_entities:
                 self._guess(message, tokens)

@@ -29,6 +29,7 @@ class Outcome:
     case: Case
     intent: str | None
     procedure: str | None
+    also_asked: tuple[str, ...] = ()  # other topics the reply also answers ("time", "where")
 
     @property
     def intent_ok(self) -> bool:
@@ -41,6 +42,12 @@ class Outcome:
     @property
     def joint_ok(self) -> bool:
         return self.intent_ok and self.procedure_ok
+
+    @property
+    def answered_ok(self) -> bool:
+        """The reply answers the expected topic, as its main topic or as one of the others asked."""
+        also = {f"ask_{t}" for t in self.also_asked}
+        return self.procedure_ok and (self.intent_ok or self.case.intent in also)
 
 
 @dataclass
@@ -63,6 +70,7 @@ class Scores:
                 "intent": self._rate(items, "intent_ok"),
                 "procedure": self._rate(items, "procedure_ok"),
                 "joint": self._rate(items, "joint_ok"),
+                "answered": self._rate(items, "answered_ok"),
             }
             for name, items in groups.items()
         }
@@ -106,8 +114,10 @@ async def _score(model_path: Path, cases: list[Case]) -> Scores:
         started = time.perf_counter()
         parse = await agent.parse_message(case.text)
         scores.parse_ms.append((time.perf_counter() - started) * 1000)
+        also = next((e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "also_asked"), "")
         scores.outcomes.append(
-            Outcome(case, (parse.get("intent") or {}).get("name"), first_procedure(parse))
+            Outcome(case, (parse.get("intent") or {}).get("name"), first_procedure(parse),
+                    tuple(t for t in (also or "").split(",") if t))
         )
     return scores
 

@@ -93,3 +93,12 @@ def test_two_parts_of_a_bundle_name_the_bundle_first() -> None:
     assert [e["value"] for e in message.get(ENTITIES)][0] == "khai_sinh_lien_thong"
     alone = _through("khai sinh cho con", ProcedureMatcher(config, None, None, index))
     assert [e["value"] for e in alone.get(ENTITIES)] == ["khai_sinh"]
+
+
+def test_the_procedure_named_in_the_question_comes_before_the_story() -> None:
+    index = ProcedureIndex({"tạm trú": "tam_tru", "căn cước": "can_cuoc"})
+    matcher = ProcedureMatcher({"mask": True}, None, None, index)
+    story = _through("Tôi đã đăng ký tạm trú ở thành phố. Xin hỏi tôi làm căn cước ở đây được không?", matcher)
+    assert [e["value"] for e in story.get(ENTITIES)] == ["can_cuoc", "tam_tru"]
+    one_sentence = _through("đăng ký tạm trú rồi thì làm căn cước ở đâu", matcher)
+    assert [e["value"] for e in one_sentence.get(ENTITIES)][0] == "tam_tru"  # leftmost, as before
