@@ -84,3 +84,12 @@ def test_every_topic_asked_in_one_message_is_answered(chat: Conversation) -> Non
     custom, text, _ = chat.say("làm căn cước cho con ở đâu, mất bao lâu thì có?")
     assert custom["procedure_id"] == "can_cuoc" and custom["topic"] in ("where", "time")
     assert "Thời gian làm" in text and "Đi đâu để" in text  # the time answer and the where answer
+
+
+@pytest.mark.parametrize(("question", "procedure"), [
+    ("đăng ký tạm chú ở đâu", "tam_tru"),  # tr/ch, as many speak
+    ("lam giay khai xinh cho con can gi", "khai_sinh"),  # s/x
+])
+def test_slips_of_pronunciation_in_a_procedure_name(chat: Conversation, question: str, procedure: str) -> None:
+    custom, _, _ = chat.say(question)
+    assert custom["procedure_id"] == procedure

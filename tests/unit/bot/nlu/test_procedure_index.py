@@ -40,3 +40,17 @@ def test_round_trip_through_dict() -> None:
     index = ProcedureIndex(ALIASES, ["cai_chinh"])
     again = ProcedureIndex.from_dict(index.to_dict())
     assert again.exact == index.exact and again.priority == index.priority
+
+
+def test_slips_of_spelling_and_pronunciation_inside_a_multi_word_alias() -> None:
+    index = ProcedureIndex({"khai sinh": "khai_sinh", "tạm trú": "tam_tru", "căn cước": "can_cuoc", "bhyt": "bhyt"})
+
+    def found(text: str) -> list[str]:
+        return [m.procedure_id for m in index.find(normalize_folded(text).split())]
+
+    assert found("đăng ký tạm chú") == ["tam_tru"]  # tr/ch
+    assert found("làm giấy khai xinh") == ["khai_sinh"]  # s/x
+    assert found("khai sinh") == ["khai_sinh"]
+    assert found("can cuok o dau") == ["can_cuoc"]  # one letter off, in a word of four or more
+    assert found("tạm biệt") == [] and found("khai mạc") == []  # the other word must confirm it
+    assert found("bhy") == []  # single-word aliases are matched only as typed
