@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,25 +24,7 @@ from bot.channels.zalo.client import (
 from bot.channels.zalo.tokens import Tokens, TokenStore
 from tests.support.standins.base import RecordedRequest
 from tests.support.standins.zalo_api import MESSAGE_PATH, REFRESH_PATH, ZaloAPI
-
-APP_ID = "360846524940903967"
-APP_SECRET = "app-secret-Kd93"
-AT0 = "AT-initial-9f8e7d"
-RT0 = "RT-initial-1a2b3c"
-USER = "246845883529197922"
-
-
-@pytest.fixture
-def api() -> Iterator[ZaloAPI]:
-    with ZaloAPI(APP_ID, APP_SECRET, AT0, RT0) as server:
-        yield server  # type: ignore[misc]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> TokenStore:
-    store = TokenStore(tmp_path / "zalo" / "tokens.json")
-    store.seed(AT0, RT0, time.time() + 90000)
-    return store
+from tests.support.zalo_oa import APP_ID, APP_SECRET, AT0, RT0, USER
 
 
 def client_for(api: ZaloAPI, store: TokenStore, app_secret: str = APP_SECRET, **kwargs: Any) -> ZaloClient:

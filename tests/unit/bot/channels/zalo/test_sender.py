@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,26 +15,9 @@ from bot.channels.zalo.client import MAX_BUTTONS, MAX_TEXT_LENGTH, ZaloClient, t
 from bot.channels.zalo.sender import BUTTONS_ONLY, MORE_BUTTONS, ZaloSender, anonymous, messages_for
 from bot.channels.zalo.tokens import TokenStore
 from tests.support.standins.zalo_api import MESSAGE_PATH, ZaloAPI
+from tests.support.zalo_oa import APP_ID, APP_SECRET, AT0, RT0, USER
 
-APP_ID = "360846524940903967"
-APP_SECRET = "app-secret-Zs71"
-AT0 = "AT-sender-4c5d6e"
-RT0 = "RT-sender-7f8a9b"
-USER = "246845883529197922"
 OTHER = "246845883529190001"
-
-
-@pytest.fixture
-def api() -> Iterator[ZaloAPI]:
-    with ZaloAPI(APP_ID, APP_SECRET, AT0, RT0) as server:
-        yield server  # type: ignore[misc]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> TokenStore:
-    store = TokenStore(tmp_path / "zalo_tokens.json")
-    store.seed(AT0, RT0, time.time() + 90000)
-    return store
 
 
 def send(api: ZaloAPI, store: TokenStore, *batches: tuple[str, list[Outgoing]]) -> list[bool]:

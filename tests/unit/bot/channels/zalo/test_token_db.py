@@ -27,12 +27,8 @@ from bot.settings import Commune, Settings, load_settings
 from tests.support import zalo_replica
 from tests.support.pg import DATABASES, new_database
 from tests.support.standins.zalo_api import MESSAGE_PATH, REFRESH_PATH, ZaloAPI
+from tests.support.zalo_oa import APP_ID, APP_SECRET, AT0, RT0, USER
 
-APP_ID = "360846524940903967"
-APP_SECRET = "app-secret-db-Kd93"
-AT0 = "AT-initial-db-9f8e7d"
-RT0 = "RT-initial-db-1a2b3c"
-USER = "246845883529197922"
 REFRESH_DELAY_S = 1.5  # Zalo "thinks" this long: a replica that does not wait for the lock refreshes meanwhile
 
 
@@ -41,12 +37,6 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'status.db'}"
     return new_database(request.getfixturevalue("postgres_url"))
-
-
-@pytest.fixture
-def api() -> Iterator[ZaloAPI]:
-    with ZaloAPI(APP_ID, APP_SECRET, AT0, RT0) as server:
-        yield server  # type: ignore[misc]
 
 
 @pytest.fixture
