@@ -25,10 +25,12 @@ def _user_text(tracker: Tracker) -> str:
     return ""
 
 
+_ANSWER_TOPICS = {t.value: t for t in ANSWER_TOPICS}
+
+
 def topics_of(value: str | None) -> tuple[Topic, ...]:
     """"time,where" → (Topic.TIME, Topic.WHERE); anything that is no answer topic is dropped."""
-    names = {t.value: t for t in ANSWER_TOPICS}
-    return tuple(names[v] for v in (value or "").split(",") if v in names)
+    return tuple(_ANSWER_TOPICS[v] for v in (value or "").split(",") if v in _ANSWER_TOPICS)
 
 
 def turn_of(tracker: Tracker) -> Turn:

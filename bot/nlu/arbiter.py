@@ -16,17 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.dialogue.intents import INTENT_TOPIC, Intent, Topic
 from bot.nlu import cues
 from bot.status.codes import find_codes
 
-CHECK_STATUS = "check_status"
-SUBSCRIBE_STATUS = "subscribe_status"
-TALK_TO_HUMAN = "talk_to_human"
-FALLBACK = "nlu_fallback"
-OVERVIEW = "ask_overview"
+OVERVIEW = Intent.ASK_OVERVIEW.value
+FALLBACK = Intent.NLU_FALLBACK.value
 # Intents that mean nothing about a procedure: they lose to it when the message names one.
-SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "help", "out_of_scope", FALLBACK})
-SPECIFIC_TOPICS = ("documents", "fee", "time", "where", "online")
+SMALL_TALK = frozenset(i.value for i in (Intent.GREET, Intent.GOODBYE, Intent.THANKS, Intent.HELP,
+                                         Intent.OUT_OF_SCOPE, Intent.NLU_FALLBACK))
+SPECIFIC_TOPICS = tuple(t.value for t in (Topic.DOCUMENTS, Topic.FEE, Topic.TIME, Topic.WHERE, Topic.ONLINE))
+# The questions about one procedure and their topics, by name: "ask_fee" ⇄ "fee".
+_TOPIC_OF = {intent.value: topic.value for intent, topic in INTENT_TOPIC.items()}
+_QUESTION_ON = {topic: intent for intent, topic in _TOPIC_OF.items()}
 MAX_ALSO_ASKED = 2  # a longer answer than three topics does not fit a phone screen
 # Below this, the runner-up is a guess: the overview (procedure named) or the fallback is safer.
 MIN_QUESTION_CONFIDENCE = 0.15
@@ -34,12 +36,12 @@ MIN_QUESTION_CONFIDENCE = 0.15
 
 def blocked(intent: str, tokens: Sequence[str], text: str, names_procedure: bool) -> bool:
     """Whether the classifier's intent lacks what it needs in this message."""
-    if intent == CHECK_STATUS:
+    if intent == Intent.CHECK_STATUS:
         return not (find_codes(text) or cues.find(tokens, cues.STATUS_CUES))
-    if intent == SUBSCRIBE_STATUS:
+    if intent == Intent.SUBSCRIBE_STATUS:
         return not (find_codes(text) or cues.find(tokens, cues.SUBSCRIBE_CUES)
                     or cues.find(tokens, cues.STATUS_CUES))
-    if intent == TALK_TO_HUMAN:
+    if intent == Intent.TALK_TO_HUMAN:
         return not cues.find(tokens, cues.HUMAN_CUES)
     return names_procedure and intent in SMALL_TALK
 
@@ -50,26 +52,26 @@ def by_cues(intent: str, topics: Sequence[str], online_procedure: bool = False, 
     `online_procedure`: the procedure named is itself the online account (VNeID): "VNeID" names it,
     it does not ask about doing something online. `whether_first`: of several questions, the first
     asks whether ("có được … không? nếu được thì làm ở đâu?"); the others depend on its answer."""
-    if not (intent.startswith("ask_") or intent == "inform_procedure") or intent == "ask_checklist_image":
+    if intent not in _TOPIC_OF and intent != Intent.INFORM_PROCEDURE:
         return intent
     if whether_first:
         return OVERVIEW
-    specific = [t for t in topics if t in SPECIFIC_TOPICS and not (online_procedure and t == "online")]
+    specific = [t for t in topics if t in SPECIFIC_TOPICS and not (online_procedure and t == Topic.ONLINE)]
     if len(specific) == 1:
-        return "ask_" + specific[0]
-    if not specific and "steps" in topics and intent != "inform_procedure":
-        return OVERVIEW if "overview" in topics else "ask_steps"
+        return _QUESTION_ON[specific[0]]
+    if not specific and Topic.STEPS in topics and intent != Intent.INFORM_PROCEDURE:
+        return OVERVIEW if Topic.OVERVIEW in topics else _QUESTION_ON[Topic.STEPS.value]
     return intent
 
 
 def also_asked(intent: str, topics: Sequence[str], online_procedure: bool = False) -> list[str]:
     """The other specific topics a question about a procedure asks, at most two ("cần giấy gì, làm ở
     đâu, mất bao lâu?" asked as documents: where and time too)."""
-    if not intent.startswith("ask_") or intent == "ask_checklist_image":
+    asked = _TOPIC_OF.get(intent)
+    if asked is None:
         return []
-    asked = intent[len("ask_"):]
     return [t for t in topics if t in SPECIFIC_TOPICS and t != asked
-            and not (online_procedure and t == "online")][:MAX_ALSO_ASKED]
+            and not (online_procedure and t == Topic.ONLINE)][:MAX_ALSO_ASKED]
 
 
 def _unblocked(ranking: Sequence[tuple[str, float]], tokens: Sequence[str], text: str,

@@ -5,9 +5,9 @@ the intent arbiter.
 normalised, diacritic-free form, with a boundary token between sentences. `ProcedureMatcher`
 extracts the `procedure` entity (canonical id) from the KB-derived lookup table and replaces the
 mention by one placeholder token, so the intent classifier learns "<procedure> cần gì" once instead
-of once per procedure name. `QuestionFocus` keeps the question part of a long message and adds its
-topic cues as tokens (bot/nlu/focus.py, bot/nlu/cues.py). `IntentArbiter`, after the classifier,
-applies the routing rules of bot/nlu/arbiter.py.
+of once per procedure name. `QuestionFocus` keeps the question part of a long message for the
+classifier and notes its topic cues on the message (bot/nlu/focus.py, bot/nlu/cues.py).
+`IntentArbiter`, after the classifier, applies the routing rules of bot/nlu/arbiter.py.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.dialogue.intents import STATUS_INTENTS, Intent, Topic
 from bot.nlu import cues
 from bot.nlu.arbiter import SPECIFIC_TOPICS, also_asked, arbitrate
 from bot.nlu.focus import BOUNDARIES, focus, questions, with_boundaries
@@ -35,14 +36,15 @@ ENTITY = "procedure"
 OBJECT = "object"  # words of a message that names no known procedure but something else (bot/nlu/followup.py)
 ALSO_ASKED = "also_asked"  # other topics the message asks, comma-separated (bot/nlu/arbiter.py)
 SITUATIONS = "procedure_situation"
+CLASSIFIER = "ProcedureClassifier"  # the extractor named on the classifier's guesses
 # A question naming no procedure in this many words or fewer is a follow-up: the classifier's "none".
 FOLLOW_UP_WORDS = 5
 # How sure the classifier must be to put an acted-on procedure before the paper the message names.
 ACTED_ON_PROBABILITY = 0.6
 ACTED_ON_WORDS = 2  # "sửa" + a field at least: "làm giấy khai sinh" alone acts on nothing
 # Intents whose examples say nothing about a procedure: the classifier's "none" class.
-GENERAL_INTENTS = frozenset({"greet", "goodbye", "thanks", "help", "talk_to_human", "out_of_scope",
-                             "check_status", "subscribe_status"})
+GENERAL_INTENTS = frozenset(i.value for i in (Intent.GREET, Intent.GOODBYE, Intent.THANKS, Intent.HELP,
+                                              Intent.TALK_TO_HUMAN, Intent.OUT_OF_SCOPE, *STATUS_INTENTS))
 MASK = "zzthutuc"
 # A question fits in far fewer characters; a pasted document would only cost CPU for every
 # component after this one, so only its beginning is read.
@@ -54,6 +56,24 @@ TOPIC_CUES = "caunoi_topic_cues"
 FIRST_QUESTION_CUES = "caunoi_first_question_cues"  # when the message asks several questions
 UNMASKED = "caunoi_unmasked"  # the normalised text before the procedure mention was masked
 INTENT_RANKING = "intent_ranking"
+
+
+def _words(tokens: list[str]) -> str:
+    """The normalised words without the sentence boundaries."""
+    return " ".join(t for t in tokens if t not in BOUNDARIES)
+
+
+def _about_the_whole(entity: str, value: str, words: str, extractor: str,
+                     confidence: float | None = None) -> dict[str, Any]:
+    """An entity read from the message as a whole (a guess, a bundle, the topics asked), not from a span."""
+    found: dict[str, Any] = {"entity": entity, "value": value, "start": 0, "end": len(words), "extractor": extractor}
+    if confidence is not None:
+        found["confidence_entity"] = round(confidence, 3)
+    return found
+
+
+def _add_entities(message: Message, entities: list[dict[str, Any]]) -> None:
+    message.set(ENTITIES, (message.get(ENTITIES) or []) + entities, add_to_output=True)
 
 
 def _is_user_text(message: Message) -> bool:
@@ -202,18 +222,19 @@ class ProcedureMatcher(GraphComponent):
         for example in training_data.intent_examples:
             if not _is_user_text(example):
                 continue
-            words = [t for t in example.get(TEXT).split() if t not in BOUNDARIES]
-            mentions = self.index.find(words)
+            words = _words(example.get(TEXT).split())
+            mentions = self.index.find(words.split())
             if mentions:
-                texts.append(" ".join(words))
+                texts.append(words)
                 labels.append(mentions[0].procedure_id)
             elif example.get(INTENT) in GENERAL_INTENTS:
-                texts.append(" ".join(words))
+                texts.append(words)
                 labels.append(NONE)
             else:
                 followups.append(example.get(SENT_TEXT) or example.get(TEXT))
-                if len(words) <= FOLLOW_UP_WORDS:  # "mất bao lâu": about no procedure, though "mất" is in "bố mất"
-                    texts.append(" ".join(words))
+                # "mất bao lâu": about no procedure, though "mất" is in "bố mất"
+                if len(words.split()) <= FOLLOW_UP_WORDS:
+                    texts.append(words)
                     labels.append(NONE)
         return ProcedureClassifier.train(texts, labels), FollowUpWords.learn(followups)
 
@@ -244,52 +265,48 @@ class ProcedureMatcher(GraphComponent):
             ]
             named = {m.procedure_id for m in mentions}
             rest = len(tokens) - sum(m.length for m in mentions)  # words besides the names
-            first = self._bundle(named) or (self._acted_on(tokens, named) if rest >= ACTED_ON_WORDS else None)
+            words = _words(tokens)
+            first = self._bundle(named, words) or (self._acted_on(words, named) if rest >= ACTED_ON_WORDS else None)
             if first is not None:
-                entities.insert(0, {**first, "end": len(" ".join(tokens))})
-            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+                entities.insert(0, first)
+            _add_entities(message, entities)
         message.set(UNMASKED, " ".join(tokens))
         if self.config.get("mask", True):
             for m in sorted(mentions, key=lambda m: -m.start):
                 tokens[m.start : m.start + m.length] = [MASK]
             message.set(TEXT, " ".join(tokens))
 
-    def _bundle(self, named: set[str]) -> dict[str, Any] | None:
+    def _bundle(self, named: set[str], words: str) -> dict[str, Any] | None:
         """Two or more parts of a bundle named ("khai sinh, thường trú, thẻ bảo hiểm cho con"): the bundle."""
         for bundle, parts in (self.config.get("bundles") or {}).items():
             if bundle not in named and len(named & set(parts)) >= 2:
-                return {"entity": ENTITY, "value": bundle, "start": 0, "confidence_entity": 1.0,
-                        "extractor": self.__class__.__name__}
+                return _about_the_whole(ENTITY, bundle, words, self.__class__.__name__, 1.0)
         return None
 
-    def _acted_on(self, tokens: list[str], named: set[str]) -> dict[str, Any] | None:
+    def _acted_on(self, words: str, named: set[str]) -> dict[str, Any] | None:
         """A paper named but something done to it ("giấy khai sinh ghi sai họ, sửa thế nào"): when the
         classifier is sure the message is about correcting, copying or certifying it, that wins."""
         if named & set(self.index.priority):
             return None
-        words = " ".join(t for t in tokens if t not in BOUNDARIES)
         guess = self.classifier.guess(words)
         if guess is None or guess.procedure_id not in self.index.priority or guess.procedure_id in named:
             return None
         if guess.probability < ACTED_ON_PROBABILITY:
             return None
-        return {"entity": ENTITY, "value": guess.procedure_id, "start": 0,
-                "confidence_entity": round(guess.probability, 3), "extractor": "ProcedureClassifier"}
+        return _about_the_whole(ENTITY, guess.procedure_id, words, CLASSIFIER, guess.probability)
 
     def _guess(self, message: Message, tokens: list[str]) -> None:
         """No alias named: the classifier's procedure, or the words that name something unknown."""
-        words = " ".join(t for t in tokens if t not in BOUNDARIES)
+        words = _words(tokens)
         unknown = self.followup.unknown(message.get(SENT_TEXT) or words)
         if not unknown:
             return  # only follow-up words ("mất bao lâu?"): about the procedure being discussed
         guess = self.classifier.guess(words)
         if guess is not None:
-            entity = {"entity": ENTITY, "value": guess.procedure_id, "start": 0, "end": len(words),
-                      "confidence_entity": round(guess.probability, 3), "extractor": "ProcedureClassifier"}
+            entity = _about_the_whole(ENTITY, guess.procedure_id, words, CLASSIFIER, guess.probability)
         else:
-            entity = {"entity": OBJECT, "value": " ".join(unknown), "start": 0, "end": len(words),
-                      "extractor": self.__class__.__name__}
-        message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+            entity = _about_the_whole(OBJECT, " ".join(unknown), words, self.__class__.__name__)
+        _add_entities(message, [entity])
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
@@ -339,7 +356,7 @@ class IntentArbiter(_PerMessage):
         topics = message.get(TOPIC_CUES) or []
         first = message.get(FIRST_QUESTION_CUES)
         # "Có được … không? (Nếu được) thủ tục / ở đâu / bao nhiêu?": it asks whether first.
-        whether_first = first is not None and "overview" in first and not set(first) & set(SPECIFIC_TOPICS)
+        whether_first = first is not None and Topic.OVERVIEW in first and not set(first) & set(SPECIFIC_TOPICS)
         chosen = arbitrate(ranking, tokens, message.get(SENT_TEXT) or "", bool(procedures), topics,
                            bool(procedures) and procedures[0] in self.online, whether_first)
         if chosen is not None:
@@ -349,6 +366,4 @@ class IntentArbiter(_PerMessage):
         intent = chosen or (ranking[0][0] if ranking else "")
         also = also_asked(intent, topics, bool(procedures) and procedures[0] in self.online)
         if also:
-            entity = {"entity": ALSO_ASKED, "value": ",".join(also), "start": 0, "end": 0,
-                      "extractor": self.__class__.__name__}
-            message.set(ENTITIES, (message.get(ENTITIES) or []) + [entity], add_to_output=True)
+            _add_entities(message, [_about_the_whole(ALSO_ASKED, ",".join(also), "", self.__class__.__name__)])

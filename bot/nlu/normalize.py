@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 from itertools import groupby
 
+from bot.nlu.diacritics import fold
 from bot.nlu.teencode import TEENCODE
 from bot.nlu.vocabulary import WORDS, rewrite_phrases
 
@@ -123,12 +124,6 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text).lower()
     words = (_normalize_token(token) for token in _TOKEN.findall(text))
     return " ".join(word for word in words if word)
-
-
-def fold(text: str) -> str:
-    """Remove diacritics ("đăng ký" -> "dang ky"), keeping everything else."""
-    nfd = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in nfd if not unicodedata.combining(ch))
 
 
 def normalize_folded(text: str) -> str:

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -90,13 +91,9 @@ class ProcedureClassifier:
 
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str]) -> ProcedureClassifier:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import FeatureUnion, Pipeline
-
         if len(set(labels)) < 2:
             return cls()
-        pipeline = fit_pipeline(texts, labels, TfidfVectorizer, LogisticRegression, FeatureUnion, Pipeline)
+        pipeline = fit_pipeline(texts, labels)
         words, chars = (v for _, v in pipeline.named_steps["features"].transformer_list)
         model = pipeline.named_steps["model"]
         coef, intercept = model.coef_, model.intercept_
@@ -153,15 +150,20 @@ class ProcedureClassifier:
             return cls(data["classes"], words, chars, arrays["coef"], arrays["intercept"])
 
 
-def fit_pipeline(texts, labels, tfidf, logistic, union, pipeline):  # type: ignore[no-untyped-def]
-    """The scikit-learn model the arrays come from (also used by the test that compares them)."""
-    features = union([
-        ("words", tfidf(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True, token_pattern=r"\S+")),
-        ("chars", tfidf(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)),
+def fit_pipeline(texts: Sequence[str], labels: Sequence[str]) -> Any:
+    """The scikit-learn model the arrays come from (also used by the test that compares them).
+    scikit-learn is imported here, at training, not when a trained model answers."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    features = FeatureUnion([
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True, token_pattern=r"\S+")),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)),
     ])
-    model = pipeline([
+    model = Pipeline([
         ("features", features),
-        ("model", logistic(C=10.0, max_iter=2000, class_weight="balanced", random_state=42)),
+        ("model", LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced", random_state=42)),
     ])
     model.fit(list(texts), list(labels))
     return model

@@ -10,7 +10,7 @@ procedure (ambiguous words are rewritten only in the phrases where they are unam
 
 from __future__ import annotations
 
-import unicodedata
+from bot.nlu.diacritics import fold
 
 # word as typed (lower case, diacritics kept) → standard word(s)
 WORDS: dict[str, str] = {
@@ -81,16 +81,11 @@ PHRASES: dict[str, str] = {
 }
 
 
-def _plain(word: str) -> str:
-    nfd = unicodedata.normalize("NFD", word.replace("đ", "d"))
-    return "".join(ch for ch in nfd if not unicodedata.combining(ch))
-
-
 _MATCH: dict[tuple[str, ...], tuple[tuple[frozenset[str], ...], list[str]]] = {}
 for _phrase, _standard in PHRASES.items():
     _words = _phrase.split()
-    _MATCH[tuple(_plain(w) for w in _words)] = (
-        tuple(frozenset({w, _plain(w)}) for w in _words), _standard.split())
+    _MATCH[tuple(fold(w) for w in _words)] = (
+        tuple(frozenset({w, fold(w)}) for w in _words), _standard.split())
 _FIRST = {key[0] for key in _MATCH}
 _SIZES = sorted({len(key) for key in _MATCH}, reverse=True)
 
@@ -98,7 +93,7 @@ _SIZES = sorted({len(key) for key in _MATCH}, reverse=True)
 def _replacement(words: list[str], i: int) -> tuple[int, list[str]] | None:
     for size in _SIZES:
         window = words[i : i + size]
-        entry = _MATCH.get(tuple(_plain(w) for w in window))
+        entry = _MATCH.get(tuple(fold(w) for w in window))
         if entry is not None and all(w in allowed for w, allowed in zip(window, entry[0], strict=True)):
             return size, entry[1]
     return None
@@ -109,7 +104,7 @@ def rewrite_phrases(words: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
-        found = _replacement(words, i) if _plain(words[i]) in _FIRST else None
+        found = _replacement(words, i) if fold(words[i]) in _FIRST else None
         if found is None:
             out.append(words[i])
             i += 1
