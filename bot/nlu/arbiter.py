@@ -61,6 +61,8 @@ def by_cues(intent: str, topics: Sequence[str], online_procedure: bool = False, 
         return _QUESTION_ON[specific[0]]
     if not specific and Topic.STEPS in topics and intent != Intent.INFORM_PROCEDURE:
         return OVERVIEW if Topic.OVERVIEW in topics else _QUESTION_ON[Topic.STEPS.value]
+    if not specific and list(topics) == [Topic.OVERVIEW]:
+        return OVERVIEW  # only whether or on what conditions: "định danh điện tử có được không"
     return intent
 
 

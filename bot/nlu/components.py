@@ -331,7 +331,7 @@ class QuestionFocus(_PerMessage):
             kept.append(MASK)  # the procedure was named in the story: the question is about it
         # Cues are read with the procedure's name in place: "tạm trú online" keeps its "online".
         asked = questions((message.get(UNMASKED) or " ".join(tokens)).split())
-        message.set(TOPIC_CUES, cues.topics([word for question in asked for word in question]))
+        message.set(TOPIC_CUES, cues.topics_asked(asked))
         message.set(FIRST_QUESTION_CUES, cues.topics(asked[0]) if len(asked) > 1 else None)
         message.set(TEXT, " ".join(kept))
 

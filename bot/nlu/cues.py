@@ -36,7 +36,8 @@ TOPIC_CUES: dict[str, Phrases] = {
         "giấy tờ gì", "giấy gì", "giấy tờ nào", "những giấy tờ", "hồ sơ gồm", "hồ sơ gì", "hồ sơ cần",
         "cần mang", "mang theo", "mang gì", "cần những gì", "chuẩn bị gì", "chuẩn bị những",
         "chuẩn bị giấy", "thành phần hồ sơ", "giấy tờ cần", "cần giấy", "cần gì", "phải nộp gì",
-        "bản sao gì", "cần có gì", "giấy tờ như thế nào", "hồ sơ như thế nào",
+        "bản sao gì", "cần có gì", "giấy tờ như thế nào", "hồ sơ như thế nào", "bản chính hay",
+        "bản photo", "mấy bản",
     ),
     "fee": _phrases(
         "lệ phí", "chi phí", "phí bao nhiêu", "mất phí", "tốn phí", "có phí", "phí là", "bao nhiêu tiền",
@@ -52,7 +53,7 @@ TOPIC_CUES: dict[str, Phrases] = {
         "giá trị đến", "có giá trị", "mấy tuần", "mấy tháng", "lâu không", "nhanh không",
         "bao nhiêu năm", "mấy năm", "mấy bữa", "bao nhiêu bữa", "tới khi nào", "đến khi nào", "xử phạt",
         "giá trị sử dụng",
-        "thời hạn sử dụng", "dùng đến", "dùng tới",
+        "thời hạn sử dụng", "dùng đến", "dùng tới", "lấy ngay", "lấy liền", "trong ngày", "trong bao lâu",
     ),
     "where": _phrases(
         "ở đâu", "chỗ nào", "nơi nào", "cơ quan nào", "đến đâu", "đi đâu", "tới đâu", "nộp ở",
@@ -63,7 +64,7 @@ TOPIC_CUES: dict[str, Phrases] = {
     "steps": _phrases(
         "trình tự", "các bước", "từng bước", "quy trình", "cách làm", "làm như thế nào",
         "làm thế nào", "làm sao", "làm ra sao", "thực hiện như thế nào", "thủ tục như thế nào",
-        "thủ tục thế nào", "thủ tục ra sao", "bước nào trước",
+        "thủ tục thế nào", "thủ tục ra sao", "bước nào trước", "bước tiếp theo", "bắt đầu từ đâu",
     ),
     "online": _phrases(
         "trực tuyến", "online", "qua mạng", "trên mạng", "vneid", "dịch vụ công", "cổng dịch vụ",
@@ -74,6 +75,7 @@ TOPIC_CUES: dict[str, Phrases] = {
         "có được không", "được không", "có phải", "bắt buộc", "điều kiện", "có cần", "là gì",
         "có đúng không", "đúng không", "có được", "được hưởng", "được nhận", "được cấp",
         "trường hợp nào", "ai được", "ai phải", "có nên",
+        "quy định thế nào", "quy định như thế nào", "quy định ra sao", "pháp luật quy định",
     ),
 }
 
@@ -154,11 +156,22 @@ def find(tokens: Sequence[str], phrases: Phrases) -> bool:
 def topics(tokens: Sequence[str]) -> list[str]:
     """The topics whose cues occur, in TOPIC_CUES order."""
     found = [topic for topic, phrases in TOPIC_CUES.items() if find(tokens, phrases)]
-    if "where" not in found and _yes_or_no(tokens) and names_a_place(tokens):
+    yes_or_no = _yes_or_no(tokens)
+    if "where" not in found and yes_or_no and names_a_place(tokens):
         found.append("where")
+    if yes_or_no:
+        # "có thể … hay không", "… có sao không": asking whether, in any wording the cues miss.
+        found.append("overview")
     if not set(found) - {"steps", "overview"}:
         found.extend(topic for topic, phrases in WEAK_TOPIC_CUES.items() if find(tokens, phrases))
     return sorted(set(found), key=TOPIC_ORDER.index)
+
+
+def topics_asked(questions: Sequence[Sequence[str]]) -> list[str]:
+    """The topics of several questions, each read on its own ("… có được không? Lệ phí bao nhiêu?":
+    the first asks whether, which only its own end shows)."""
+    found = {topic for question in questions for topic in topics(question)}
+    return sorted(found, key=TOPIC_ORDER.index)
 
 
 TOPIC_ORDER = tuple(TOPIC_CUES)

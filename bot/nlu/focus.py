@@ -27,6 +27,9 @@ _ENDS = re.compile(r"(\?+|[!;\n…]+|\.(?=\s|$))")
 # Tokens that make a sentence a question when it has no "?" (speech and quick typing drop it).
 _QUESTION_LAST = frozenset({"khong", "chua", "gi", "nao", "dau", "sao", "a", "nhi", "ha", "vay"})
 _QUESTION_ANY = frozenset({"gi", "nao", "dau", "sao", "bao", "hoi"})
+# "Tôi muốn hỏi bố tôi bị suy giảm 82% sức lao động." introduces the story, not a question: a sentence
+# whose only sign of asking is "hỏi" counts only when no other sentence asks.
+_ONLY_INTRODUCES = frozenset({"hoi"})
 # Words that introduce the question itself ("vậy xin hỏi …", "cho tôi hỏi là …").
 _ASK = frozenset({"hoi"})
 _ASK_BEFORE = frozenset({"xin", "cho", "muon", "can", "duoc"})
@@ -67,8 +70,29 @@ def _sentences(tokens: Sequence[str]) -> list[tuple[list[str], bool]]:
     return sentences
 
 
-def _asks(words: list[str], marked: bool) -> bool:
-    return marked or words[-1] in _QUESTION_LAST or bool(_QUESTION_ANY.intersection(words))
+# Folded, some question words are also parts of everyday words: "bản sao" (copy), "bảo hiểm",
+# "lần đầu", "đau ốm". These neighbours make them not a question.
+_NOT_ASKING = {
+    "bao": lambda before, after: after not in ("nhieu", "lau", "gio"),
+    "sao": lambda before, after: before == "ban" or after in ("y", "luc", "chep"),
+    "dau": lambda before, after: before in ("lan", "ban", "bat", "dung", "hang", "dang", "nhuc", "om"),
+}
+
+
+def _question_word(words: list[str], i: int, allowed: frozenset[str]) -> bool:
+    word = words[i]
+    if word not in allowed:
+        return False
+    not_asking = _NOT_ASKING.get(word)
+    before = words[i - 1] if i else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return not_asking is None or not not_asking(before, after)
+
+
+def _asks(words: list[str], marked: bool, strictly: bool = False) -> bool:
+    allowed = _QUESTION_ANY - _ONLY_INTRODUCES if strictly else _QUESTION_ANY
+    return (marked or _question_word(words, len(words) - 1, _QUESTION_LAST)
+            or any(_question_word(words, i, allowed) for i in range(len(words))))
 
 
 def _after_ask(words: list[str]) -> list[str]:
@@ -85,7 +109,8 @@ def questions(tokens: Sequence[str]) -> list[list[str]]:
     hỏi"), each split before a conditional follow-up ("… có được không, nếu được thì làm ở đâu")."""
     sentences = _sentences(tokens)
     if len(sentences) > 1:
-        asking = [words for words, marked in sentences if _asks(words, marked)]
+        asking = ([words for words, marked in sentences if _asks(words, marked, strictly=True)]
+                  or [words for words, marked in sentences if _asks(words, marked)])
         sentences = [(w, True) for w in asking] or sentences
     out: list[list[str]] = []
     for index, (words, _) in enumerate(sentences):

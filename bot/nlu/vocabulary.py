@@ -44,6 +44,11 @@ WORDS: dict[str, str] = {
     "kt3": "tạm trú",  # the old long-term temporary-residence book
     "tthc": "thủ tục hành chính",
     "gplx": "giấy phép lái xe",
+    "tp": "thành phố",  # "tại TP Hồ Chí Minh"
+    "tp.hcm": "thành phố hồ chí minh",  # a code-like token: dots inside a word are kept
+    "tphcm": "thành phố hồ chí minh",
+    "tx": "thị xã",
+    "cax": "công an xã",
 }
 
 # phrase → standard words, written with diacritics. A phrase matches words typed with exactly these

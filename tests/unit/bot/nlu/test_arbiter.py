@@ -69,3 +69,10 @@ def test_the_other_specific_topics_asked_are_kept_for_the_answer() -> None:
     assert also_asked("ask_documents", ["documents", "fee", "time", "where"]) == ["fee", "time"]  # two at most
     assert also_asked("check_status", ["time"]) == []
     assert also_asked("ask_overview", ["online"], online_procedure=True) == []
+
+
+def test_a_question_that_only_asks_whether_gets_the_overview() -> None:
+    ranking = [("ask_online", 0.6), ("ask_overview", 0.3)]
+    assert arbitrate(ranking, ["x"], "x", True, topics=["overview"]) == "ask_overview"
+    # "nộp qua VNeID được không": the online cue names the account, but it still asks about online.
+    assert arbitrate(ranking, ["x"], "x", True, topics=["online", "overview"], online_procedure=True) is None

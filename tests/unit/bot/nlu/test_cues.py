@@ -22,6 +22,10 @@ def _words(text: str) -> list[str]:
     ("trình tự các bước", "steps"),
     ("làm trên VNeID được không", "online"),
     ("có bắt buộc không", "overview"),
+    ("pháp luật quy định thế nào", "overview"),
+    ("có lấy ngay trong ngày được không", "time"),
+    ("bước tiếp theo là gì", "steps"),
+    ("mang bản chính hay bản photo", "documents"),
 ])
 def test_a_cue_names_its_topic(text: str, topic: str) -> None:
     assert topic in cues.topics(_words(text))
@@ -72,3 +76,22 @@ def test_phrases_match_whole_words_only() -> None:
 ])
 def test_a_place_after_a_word_of_going_asks_where(text: str, place: bool) -> None:
     assert ("where" in cues.topics(_words(text))) is place
+
+
+@pytest.mark.parametrize(("text", "whether"), [
+    ("tôi có thể khai sinh thay cho con anh tôi hay không", True),
+    ("cmnd và giấy khai sinh không khớp nhau có sao không", True),
+    ("con đi học xa có phải về quê không ạ", True),
+    ("khai sinh cần giấy gì", False),
+    ("làm căn cước ở đâu", False),
+])
+def test_a_yes_or_no_question_asks_whether(text: str, whether: bool) -> None:
+    assert ("overview" in cues.topics(_words(text))) is whether
+
+
+def test_each_question_is_read_on_its_own() -> None:
+    # Read as one run of words, the first question's "không" is not at the end: only its own end shows
+    # that it asks whether.
+    first, second = _words("tôi là con dâu có khai tử cho bố chồng được không"), _words("lệ phí bao nhiêu")
+    assert cues.topics_asked([first, second]) == ["fee", "overview"]
+    assert "overview" not in cues.topics(first[:-1] + second)

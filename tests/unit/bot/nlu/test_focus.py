@@ -48,3 +48,14 @@ def test_a_conditional_follow_up_is_a_question_of_its_own() -> None:
     assert [" ".join(q) for q in questions(with_boundaries(text).split())] == [
         "ba toi co duoc nhan tro cap khong", "neu duoc thi lam o dau"]
     assert len(questions(with_boundaries("nếu mất giấy thì làm lại ở đâu").split())) == 1
+
+
+def test_a_sentence_that_only_says_hoi_is_the_story_when_another_asks() -> None:
+    text = "Tôi muốn hỏi bố tôi bị suy giảm 82% sức lao động. Vậy bố tôi có được nhận trợ cấp không?"
+    assert _focus(text) == "bo toi co duoc nhan tro cap khong"
+
+
+def test_words_that_contain_a_question_word_do_not_ask() -> None:
+    # "bản sao", "bảo hiểm", "lần đầu" fold to words that also ask ("sao", "bao", "đâu").
+    text = "Tôi cần bản sao giấy tờ. Thẻ bảo hiểm cấp lần đầu. Làm ở xã được không?"
+    assert _focus(text) == "lam o xa duoc khong"

@@ -19,6 +19,8 @@ from bot.nlu.vocabulary import PHRASES, WORDS
     ("giay to can chi", "giay to can gi"),
     ("ca xã", "cong an xa"),
     ("sổ kt3", "so tam tru"),
+    ("làm CCCD tại TP.HCM được không", "lam can cuoc cong dan tai thanh pho ho chi minh duoc khong"),
+    ("ở tp Pleiku", "o thanh pho pleiku"),
 ])
 def test_everyday_words_become_standard_words(typed: str, standard: str) -> None:
     assert normalize_folded(typed) == standard
