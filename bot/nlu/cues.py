@@ -37,7 +37,7 @@ TOPIC_CUES: dict[str, Phrases] = {
         "cần mang", "mang theo", "mang gì", "cần những gì", "chuẩn bị gì", "chuẩn bị những",
         "chuẩn bị giấy", "thành phần hồ sơ", "giấy tờ cần", "cần giấy", "cần gì", "phải nộp gì",
         "bản sao gì", "cần có gì", "giấy tờ như thế nào", "hồ sơ như thế nào", "bản chính hay",
-        "bản photo", "mấy bản",
+        "bản photo", "mấy bản", "gồm những gì", "gồm gì", "bao gồm những", "gồm những giấy",
     ),
     "fee": _phrases(
         "lệ phí", "chi phí", "phí bao nhiêu", "mất phí", "tốn phí", "có phí", "phí là", "bao nhiêu tiền",
@@ -143,6 +143,14 @@ def _starts_place(tokens: Sequence[str], i: int) -> bool:
     return i < len(tokens) and any(tuple(tokens[i : i + len(p)]) == p for p in _PLACES.by_first.get(tokens[i], ()))
 
 
+# A question about the papers that names them first: "Hồ sơ … quy định thế nào", "thành phần hồ sơ …".
+_DOCUMENTS_FIRST = _phrases("hồ sơ", "thành phần hồ sơ", "giấy tờ")
+
+
+def _starts_with(tokens: Sequence[str], phrases: Phrases) -> bool:
+    return bool(tokens) and any(tuple(tokens[: len(p)]) == p for p in phrases.by_first.get(tokens[0], ()))
+
+
 def find(tokens: Sequence[str], phrases: Phrases) -> bool:
     """Whether any phrase occurs in the tokens as a contiguous run."""
     by_first = phrases.by_first
@@ -164,6 +172,8 @@ def topics(tokens: Sequence[str]) -> list[str]:
         found.append("overview")
     if not set(found) - {"steps", "overview"}:
         found.extend(topic for topic, phrases in WEAK_TOPIC_CUES.items() if find(tokens, phrases))
+        if _starts_with(tokens, _DOCUMENTS_FIRST):  # "Hồ sơ cấp lại thẻ được quy định thế nào?"
+            found.append("documents")
     return sorted(set(found), key=TOPIC_ORDER.index)
 
 

@@ -118,10 +118,29 @@ def questions(tokens: Sequence[str]) -> list[list[str]]:
     return [q for q in out if q]
 
 
+# Speech recognition writes no "?": "… có được nhận không mức trợ cấp bao nhiêu". After a "không" or
+# "chưa" that ends a yes/no question, these words start the next question; a "không" that negates
+# ("không có", "không phải") is never followed by them.
+_YES_NO_ENDS = frozenset({"khong", "chua"})
+_NEXT_QUESTION = frozenset({
+    ("muc",), ("le", "phi"), ("chi", "phi"), ("thu", "tuc"), ("ho", "so"), ("giay", "to"),
+    ("thoi", "gian"), ("ngoai", "ra"), ("va", "neu"), ("neu",), ("tai", "sao"), ("vi", "sao"),
+    ("can", "nhung"), ("lam", "o"), ("o", "dau"), ("mat", "bao"),
+})
+_NEXT_SIZES = sorted({len(p) for p in _NEXT_QUESTION}, reverse=True)
+
+
+def _next_question_at(words: list[str], i: int) -> bool:
+    """Whether a question ended at words[i - 1] and another starts at words[i]."""
+    return (i > 1 and words[i - 1] in _YES_NO_ENDS and "co" in words[: i - 1]
+            and any(tuple(words[i : i + n]) in _NEXT_QUESTION for n in _NEXT_SIZES))
+
+
 def _split_conditional(words: list[str]) -> list[list[str]]:
     parts: list[list[str]] = [[]]
     for i, word in enumerate(words):
-        if word == "neu" and i + 1 < len(words) and words[i + 1] in _CONDITIONS and parts[-1]:
+        conditional = word == "neu" and i + 1 < len(words) and words[i + 1] in _CONDITIONS
+        if parts[-1] and (conditional or _next_question_at(words, i)):
             parts.append([])
         parts[-1].append(word)
     return parts

@@ -26,6 +26,7 @@ def _words(text: str) -> list[str]:
     ("có lấy ngay trong ngày được không", "time"),
     ("bước tiếp theo là gì", "steps"),
     ("mang bản chính hay bản photo", "documents"),
+    ("hồ sơ cấp lại thẻ được quy định thế nào", "documents"),
 ])
 def test_a_cue_names_its_topic(text: str, topic: str) -> None:
     assert topic in cues.topics(_words(text))

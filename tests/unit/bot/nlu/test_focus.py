@@ -59,3 +59,12 @@ def test_words_that_contain_a_question_word_do_not_ask() -> None:
     # "bản sao", "bảo hiểm", "lần đầu" fold to words that also ask ("sao", "bao", "đâu").
     text = "Tôi cần bản sao giấy tờ. Thẻ bảo hiểm cấp lần đầu. Làm ở xã được không?"
     assert _focus(text) == "lam o xa duoc khong"
+
+
+def test_speech_without_question_marks_is_split_after_a_yes_or_no_question() -> None:
+    from bot.nlu.focus import questions
+
+    asked = questions(with_boundaries("bố tôi có được nhận trợ cấp không mức trợ cấp bao nhiêu").split())
+    assert asked == ["bo toi co duoc nhan tro cap khong".split(), "muc tro cap bao nhieu".split()]
+    # A "không" that negates is not the end of a question.
+    assert len(questions(with_boundaries("con tôi không có giấy tờ gì").split())) == 1
