@@ -13,6 +13,7 @@ classifier and notes its topic cues on the message (bot/nlu/focus.py, bot/nlu/cu
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -80,6 +81,26 @@ def _is_user_text(message: Message) -> bool:
     text = message.get(TEXT)
     # "/intent{...}" payloads from buttons are parsed by Rasa's RegexMessageHandler: keep them.
     return isinstance(text, str) and not text.startswith("/")
+
+
+_NOT_YET = "chua"
+_NOT_YET_VERBS = frozenset({"dang", "lam", "khai", "di"})  # "chưa đăng ký / làm / khai / đi …"
+
+
+def _never_registered_first(mentions: list[Mention], tokens: list[str], priority: Collection[str]) -> list[Mention]:
+    """A copy or a correction of an event never registered cannot be made: "chưa đăng ký khai tử, nay
+    muốn xin trích lục khai tử" needs the (late) registration itself."""
+    if len(mentions) < 2 or mentions[0].procedure_id not in priority:
+        return mentions
+
+    def not_yet(m: Mention) -> bool:
+        before = tokens[max(0, m.start - 2) : m.start]
+        return before[-1:] == [_NOT_YET] or (len(before) == 2 and before[0] == _NOT_YET
+                                             and before[1] in _NOT_YET_VERBS)
+
+    if not_yet(mentions[0]):
+        return mentions
+    return sorted(mentions, key=lambda m: not (m.procedure_id != mentions[0].procedure_id and not_yet(m)))
 
 
 def _question_first(mentions: list[Mention], tokens: list[str]) -> list[Mention]:
@@ -242,7 +263,8 @@ class ProcedureMatcher(GraphComponent):
         if not _is_user_text(message):
             return
         tokens = message.get(TEXT).split()
-        mentions = _question_first(self.index.find(tokens), tokens)
+        mentions = _never_registered_first(_question_first(self.index.find(tokens), tokens), tokens,
+                                           self.index.priority)
         if not mentions:
             if add_entities:
                 self._guess(message, tokens)

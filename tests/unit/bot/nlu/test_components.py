@@ -102,3 +102,13 @@ def test_the_procedure_named_in_the_question_comes_before_the_story() -> None:
     assert [e["value"] for e in story.get(ENTITIES)] == ["can_cuoc", "tam_tru"]
     one_sentence = _through("đăng ký tạm trú rồi thì làm căn cước ở đâu", matcher)
     assert [e["value"] for e in one_sentence.get(ENTITIES)][0] == "tam_tru"  # leftmost, as before
+
+
+def test_a_copy_of_an_event_never_registered_is_its_registration() -> None:
+    index = ProcedureIndex({"đăng ký khai tử": "khai_tu", "trích lục khai tử": "trich_luc_ho_tich"},
+                           priority=["trich_luc_ho_tich", "khai_tu"])
+    matcher = ProcedureMatcher({"mask": True}, None, None, index)
+    never = _through("Ông mất từ năm 1991 nhưng chưa đăng ký khai tử, nay xin trích lục khai tử thế nào?", matcher)
+    assert [e["value"] for e in never.get(ENTITIES)][0] == "khai_tu"
+    lost = _through("Đã đăng ký khai tử nhưng mất giấy, xin trích lục khai tử thế nào?", matcher)
+    assert [e["value"] for e in lost.get(ENTITIES)][0] == "trich_luc_ho_tich"
