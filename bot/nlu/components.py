@@ -103,13 +103,28 @@ def _never_registered_first(mentions: list[Mention], tokens: list[str], priority
     return sorted(mentions, key=lambda m: not (m.procedure_id != mentions[0].procedure_id and not_yet(m)))
 
 
+_STORY = 1_000  # the question index of a mention named only in the story
+
+
+def _question_of(mentions: list[Mention], tokens: list[str]) -> list[int]:
+    """For each mention, the index of the first question that names it, or _STORY. Without a story
+    or several questions, all are in question 0."""
+    if not BOUNDARIES.intersection(tokens) and "hoi" not in tokens and "vay" not in tokens:
+        return [0] * len(mentions)
+    asked = [f" {' '.join(q)} " for q in questions(tokens)]
+    return [next((i for i, q in enumerate(asked) if f" {' '.join(tokens[m.start:m.start + m.length])} " in q),
+                 _STORY) for m in mentions]
+
+
 def _question_first(mentions: list[Mention], tokens: list[str]) -> list[Mention]:
     """Procedures named in the question before those named only in the story ("Tôi đã đăng ký tạm
-    trú ở thành phố. Xin hỏi tôi làm căn cước ở đây được không?" asks about căn cước)."""
-    if len(mentions) < 2 or not BOUNDARIES.intersection(tokens) and "hoi" not in tokens and "vay" not in tokens:
+    trú ở thành phố. Xin hỏi tôi làm căn cước ở đây được không?" asks about căn cước), and those of
+    the first question before the next ("… có được xét hộ nghèo không? … có được tham gia bảo hiểm
+    y tế không?" is about the poor household)."""
+    if len(mentions) < 2:
         return mentions
-    asked = " " + " ".join(focus(tokens)) + " "
-    return sorted(mentions, key=lambda m: f" {' '.join(tokens[m.start:m.start + m.length])} " not in asked)
+    where = dict(zip(map(id, mentions), _question_of(mentions, tokens), strict=True))
+    return sorted(mentions, key=lambda m: where[id(m)])
 
 
 class _PerMessage(GraphComponent):
@@ -288,7 +303,11 @@ class ProcedureMatcher(GraphComponent):
             named = {m.procedure_id for m in mentions}
             rest = len(tokens) - sum(m.length for m in mentions)  # words besides the names
             words = _words(tokens)
-            first = self._bundle(named, words) or (self._acted_on(words, named) if rest >= ACTED_ON_WORDS else None)
+            # A bundle's parts count when the question names them: "con đã khai sinh … muốn cấp thẻ
+            # BHYT thì làm gì" asks about the card alone.
+            asked = {m.procedure_id for m, q in zip(mentions, _question_of(mentions, tokens), strict=True)
+                     if q != _STORY}
+            first = self._bundle(asked, words) or (self._acted_on(words, named) if rest >= ACTED_ON_WORDS else None)
             if first is not None:
                 entities.insert(0, first)
             _add_entities(message, entities)

@@ -40,7 +40,8 @@ _CONDITIONS = frozenset({"duoc", "co", "dung", "vay", "khong", "the"})
 
 
 def with_boundaries(text: str) -> str:
-    """Normalised, folded text with a boundary token after every sentence but the last."""
+    """Normalised, folded text with a boundary token after every sentence but the last (after the
+    last too when it ends with a "?")."""
     parts = _ENDS.split(text)
     out: list[str] = []
     for i in range(0, len(parts), 2):
@@ -50,8 +51,8 @@ def with_boundaries(text: str) -> str:
         end = parts[i + 1] if i + 1 < len(parts) else ""
         out.append(words)
         out.append(QUESTION_END if "?" in end else SENTENCE_END)
-    if out:
-        out.pop()  # nothing after the last sentence
+    if out and out[-1] == SENTENCE_END:
+        out.pop()  # nothing after the last sentence; a final "?" is kept: that sentence asks
     return " ".join(out)
 
 

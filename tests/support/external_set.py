@@ -97,3 +97,52 @@ def derived_forms(original_text: str, variant: str) -> dict[str, str]:
         forms["no_diacritics"] = plain
     forms["spoken"] = spoken(original_text)
     return forms
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _metadata(meta: dict) -> str:
+    parts = []
+    for key, value in meta.items():
+        if isinstance(value, list):
+            parts.append(f"{key}: [{', '.join(value)}]")
+        elif isinstance(value, bool):
+            parts.append(f"{key}: {'true' if value else 'false'}")
+        elif key == "source":
+            parts.append(f"{key}: {_quoted(value)}")
+        else:
+            parts.append(f"{key}: {value}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def with_derived(text: str) -> str:
+    """A set file (originals only, or already with derived forms) rewritten with every original followed
+    by its derived forms; the header comment is kept."""
+    import yaml
+
+    header = "".join(line + "\n" for line in text.splitlines() if line.startswith(("#", "version")))
+    data = yaml.safe_load(text)
+    out = [header.rstrip("\n"), "nlu:"]
+    for block in data["nlu"]:
+        out.append(f"- intent: {block['intent']}")
+        out.append("  examples:")
+        for example in block["examples"]:
+            meta = example["metadata"]
+            if meta.get("derived"):
+                continue
+            out += [f"  - text: {_quoted(example['text'])}", f"    metadata: {_metadata(meta)}"]
+            for variant, form in derived_forms(example["text"], meta["variant"]).items():
+                derived = {**meta, "variant": variant, "derived": True}
+                out += [f"  - text: {_quoted(form)}", f"    metadata: {_metadata(derived)}"]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # python -m tests.support.external_set FILE: add the derived forms in place
+    import sys
+    from pathlib import Path
+
+    for name in sys.argv[1:]:
+        path = Path(name)
+        path.write_text(with_derived(path.read_text(encoding="utf-8")), encoding="utf-8")

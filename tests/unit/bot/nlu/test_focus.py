@@ -10,8 +10,9 @@ def _focus(text: str) -> str:
 
 
 def test_sentences_are_separated_by_boundary_tokens() -> None:
-    assert with_boundaries("Con tôi 2 tuổi. Làm gì?") == f"con toi 2 tuoi {SENTENCE_END} lam gi"
-    assert with_boundaries("Cần gì? Ở đâu?") == f"can gi {QUESTION_END} o dau"
+    assert with_boundaries("Con tôi 2 tuổi. Làm gì?") == f"con toi 2 tuoi {SENTENCE_END} lam gi {QUESTION_END}"
+    assert with_boundaries("Cần gì? Ở đâu?") == f"can gi {QUESTION_END} o dau {QUESTION_END}"
+    assert with_boundaries("Cần gì? Ở đâu.") == f"can gi {QUESTION_END} o dau"
 
 
 def test_codes_and_numbers_with_dots_are_not_sentence_ends() -> None:
@@ -68,3 +69,8 @@ def test_speech_without_question_marks_is_split_after_a_yes_or_no_question() -> 
     assert asked == ["bo toi co duoc nhan tro cap khong".split(), "muc tro cap bao nhieu".split()]
     # A "không" that negates is not the end of a question.
     assert len(questions(with_boundaries("con tôi không có giấy tờ gì").split())) == 1
+
+
+def test_the_last_sentence_asks_when_it_ends_with_a_question_mark() -> None:
+    text = "Tôi sống ở Hà Nội nhưng chưa nhập hộ khẩu. Giờ làm căn cước phải về quê hay làm ở Hà Nội?"
+    assert _focus(text) == "gio lam can cuoc phai ve que hay lam o ha noi"
