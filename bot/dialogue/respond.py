@@ -29,8 +29,10 @@ class ProcedureAnswers:
         self.top = tuple(top_procedures)
 
     def procedure_buttons(self, intent: Intent = Intent.ASK_OVERVIEW) -> list[dict[str, str]]:
+        """One button per top procedure, labelled with its short button text, not the formal name: a
+        name such as "Đăng ký, cấp thẻ bảo hiểm y tế; cấp lại, đổi…" is cut off on a phone."""
         chosen = [pid for pid in self.top if self.kb.get(pid)] or self.kb.ids[:6]
-        return [{"title": self.kb.procedures[pid].name, "payload": payload(intent, pid)} for pid in chosen]
+        return [{"title": self.kb.procedures[pid].button_label, "payload": payload(intent, pid)} for pid in chosen]
 
     def clarify(self, topic: Topic, intent: Intent | None = None, context: Context | None = None) -> Outcome:
         """Ask which procedure; the topic waits in the context for the answer."""

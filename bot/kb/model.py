@@ -47,7 +47,8 @@ class Online:
 class Source:
     ref: str
     title: str
-    date: str
+    # None when the source itself carries no date: a guessed month would look like a checked fact.
+    date: str | None = None
     url: str | None = None
 
 
@@ -79,3 +80,12 @@ class Procedure:
     # How people describe their need without naming the procedure ("vợ em mới sinh em bé"); exported
     # to the NLU data for a learned procedure classifier (bot/nlu/generate.py).
     situations: tuple[str, ...] = ()
+    # A short label for a procedure button ("Làm giấy khai sinh"); `name` is formal and `short_name` a
+    # phrase for sentences, both often too long for a Telegram or Zalo button.
+    button: str | None = None
+
+    @property
+    def button_label(self) -> str:
+        """The text of a button that picks this procedure: `button`, else `short_name` capitalized."""
+        label = self.button or self.short_name
+        return label[:1].upper() + label[1:]

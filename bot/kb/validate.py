@@ -32,6 +32,8 @@ MAX_STEP = 220
 MAX_DOCUMENTS = 12
 MAX_STEPS = 8
 MAX_SITUATION_WORDS = 12
+# A procedure button: Telegram and Zalo show about this much on one line of a phone screen.
+MAX_BUTTON = 30
 
 
 class FieldErrors:
@@ -145,14 +147,23 @@ def _document(r: _Reader) -> Document:
     )
 
 
-def _date_text(r: _Reader, key: str) -> str:
+def _date_text(r: _Reader, key: str, required: bool = True) -> str | None:
+    """A date YYYY-MM-DD or YYYY-MM. Not `required`: left out (or left empty, `date:`) gives None."""
     value = r.data.get(key)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
-    text = r.text(key) or ""
+    text = r.text(key, required=required)
     if text and not DATE_PATTERN.match(text):
         r.errors.add(r._at(key), f"must be a date YYYY-MM-DD or YYYY-MM, got {text!r}")
     return text
+
+
+def _button(r: _Reader) -> str | None:
+    """`button`: optional short label for a procedure button, one line of at most MAX_BUTTON characters."""
+    label = r.text("button", required=False, max_len=MAX_BUTTON)
+    if label and ("\n" in label or "\r" in label):
+        r.errors.add("button", "must be one line")
+    return label
 
 
 def _situations(r: _Reader, aliases: tuple[str, ...]) -> tuple[str, ...]:
@@ -245,7 +256,8 @@ def procedure_from_mapping(data: Any, expected_id: str) -> tuple[Procedure | Non
         Source(
             ref=s.text("ref") or "",
             title=s.text("title") or "",
-            date=_date_text(s, "date"),
+            # Optional: an undated source is left without a date, never given a guessed one.
+            date=_date_text(s, "date", required=False),
             url=s.text("url", required=False),
         )
         for s in r.records("sources", min_items=1)
@@ -271,13 +283,14 @@ def procedure_from_mapping(data: Any, expected_id: str) -> tuple[Procedure | Non
         legal_basis=r.texts("legal_basis", min_items=1),
         minority_notes=r.texts("minority_notes"),
         sources=sources,
-        verified_on=_date_text(r, "verified_on"),
+        verified_on=_date_text(r, "verified_on") or "",
         related_codes=r.texts("related_codes", required=False),
         who_can_apply=r.text("who_can_apply", required=False),
         deadline=r.text("deadline", required=False),
         bring_to_show=r.texts("bring_to_show", required=False),
         caveats=r.texts("caveats", required=False),
         situations=_situations(r, aliases),
+        button=_button(r),
     )
     if procedure.verified_on and len(procedure.verified_on) != 10:
         errors.add("verified_on", "must be a full date YYYY-MM-DD")

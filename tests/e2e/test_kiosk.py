@@ -203,7 +203,7 @@ def test_page_shows_the_top_procedures_and_serves_its_own_files(kiosk: Kiosk) ->
     procedures = page_config(page.text)["procedures"]
     assert [p["id"] for p in procedures] == [pid for pid in top if kb.get(pid)]
     for shown in procedures:
-        assert shown["title"].lower() == kb.procedures[shown["id"]].short_name.lower()
+        assert shown["title"].lower() == kb.procedures[shown["id"]].button_label.lower()
     for name, kind in (("kiosk.js", "javascript"), ("kiosk.css", "text/css")):
         asset = kiosk.fetch(re.search(rf'"(static/{re.escape(name)}\?v=\w+)"', page.text).group(1))
         assert asset.status_code == 200 and kind in asset.headers["content-type"]
@@ -412,7 +412,7 @@ def test_tap_a_picture_see_the_checklist_with_pictures_then_type_and_tap(browser
         d.icon for d in expected]
     assert "khai sinh" in card.find_element(By.CSS_SELECTOR, ".text").text
     assert browser.find_elements(By.CSS_SELECTOR, "#chat .you")[-1].text.lower().endswith(
-        kb.procedures["khai_sinh"].short_name.lower())
+        kb.procedures["khai_sinh"].button_label.lower())
     replay = card.find_element(By.CSS_SELECTOR, ".replay")
     assert replay.is_displayed() and replay.size["height"] >= 48
     wait.until(lambda d: d.execute_script("return document.getElementById('player').readyState") >= 2)

@@ -66,7 +66,7 @@ def test_start_greets_in_two_short_lines_with_top_procedure_buttons(api):
     assert 1 <= len(greeting.splitlines()) <= 2 and len(greeting) < 200
     titles = [b["text"] for b in markup(api, chat)]
     kb = knowledge_base()
-    assert kb.procedures["khai_sinh"].name in titles and len(titles) >= 4
+    assert kb.procedures["khai_sinh"].button_label in titles and len(titles) >= 4
     assert "typing" in api.chat_actions(chat)
 
 
@@ -90,7 +90,7 @@ def test_typed_questions_and_follow_ups_keep_the_procedure(api):
 def test_tapping_a_button_answers_for_that_procedure(api):
     chat = next(_chat_ids)
     ask(api, chat, "/start")
-    button = next(b for b in markup(api, chat) if b["text"] == knowledge_base().procedures["ket_hon"].name)
+    button = next(b for b in markup(api, chat) if b["text"] == knowledge_base().procedures["ket_hon"].button_label)
     before = len(api.texts(chat))
     query_id = api.push_callback(chat, button["callback_data"])
     answer = api.wait_for_texts(chat, before + 1, 60)[before]

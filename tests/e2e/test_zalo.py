@@ -185,7 +185,7 @@ def test_follow_greets_with_procedure_buttons_and_a_tap_answers(
     offered = [b for m in greeting for b in buttons(m)]
     assert greeting[0]["text"].strip() and len(buttons(greeting[0])) == 5  # Zalo's maximum, the rest follow
     assert [json.loads(payload[payload.index("{"):])["procedure"] for _, payload in offered] == list(top)
-    assert [title for title, _ in offered] == [kb_procedure(pid).name for pid in top]
+    assert [title for title, _ in offered] == [kb_procedure(pid).button_label for pid in top]  # short labels
     # Tap the button that came in the follow-up message: its payload comes back as the user's text.
     title, payload = buttons(greeting[-1])[-1]
     procedure = kb_procedure(top[-1])

@@ -113,7 +113,7 @@ def page_config(voice_on: bool) -> dict[str, Any]:
     procedures = []
     for pid in ids:
         p = kb.procedures[pid]
-        procedures.append({"id": pid, "title": p.short_name[:1].upper() + p.short_name[1:], "name": p.name,
+        procedures.append({"id": pid, "title": p.button_label, "name": p.name,
                            "payload": payload(TOPIC_ON_TAP, pid)})
     return {"procedures": procedures, "voice": voice_on, "maxSeconds": int(Limits().max_seconds) - 5}
 

@@ -9,6 +9,7 @@ from bot.dialogue.reply import TOPICS, Reply
 from bot.dialogue.respond import ProcedureAnswers
 from bot.dialogue.turn import Context, Outcome, Turn
 from bot.kb import load_kb
+from bot.kb.validate import MAX_BUTTON
 from bot.settings import Commune
 
 COMMUNE = Commune("Xã Thử", "Bộ phận Một cửa", "Thôn 2", "0999 000 111", "7h30–17h")
@@ -101,6 +102,20 @@ def test_every_reply_honours_the_contract(kb, intent: str) -> None:
     assert reply.custom["topic"] in TOPICS
     assert set(reply.custom) >= {"procedure_id", "topic"}
     assert reply.text.strip()
+
+
+def test_greeting_buttons_use_short_labels_that_fit_a_button(kb) -> None:
+    """Every procedure, offered as a greeting button, gets its short label: a formal name such as
+    "Đăng ký, cấp thẻ bảo hiểm y tế; cấp lại, đổi, sửa thông tin thẻ bảo hiểm y tế" is cut off."""
+    everyone = ProcedureAnswers(kb, COMMUNE, tuple(kb.ids))
+    greeting = everyone.respond(Turn(sender="t", text="", intent=Intent.GREET, context=Context())).reply
+    assert [b["payload"].split('"')[-2] for b in greeting.buttons] == kb.ids
+    for button in greeting.buttons:
+        p = kb.procedures[button["payload"].split('"')[-2]]
+        assert button["title"] == p.button_label and p.button, p.id  # every shipped entry has its own label
+        assert len(button["title"]) <= MAX_BUTTON, f"{p.id}: {button['title']!r} is {len(button['title'])} characters"
+        assert "\n" not in button["title"]
+    assert len(kb.procedures["bhyt"].name) > MAX_BUTTON  # the formal name would not fit: the case this guards
 
 
 def test_answers_fit_a_phone_screen(kb) -> None:

@@ -163,3 +163,43 @@ def test_a_situation_that_is_another_entrys_alias_is_rejected(tmp_path: Path, go
     [error] = load_kb(tmp_path).errors
     assert (error.file, error.field) == ("aa_khac.yml", "situations[0]")
     assert "also an alias of khai_sinh" in error.message
+
+
+def test_a_source_date_is_optional_but_never_malformed(tmp_path: Path, good_entry: dict) -> None:
+    """An undated source is left without a date (or with an empty `date:`) rather than a guessed month."""
+    good_entry["sources"][0].pop("date", None)
+    good_entry["sources"].append({"ref": "S99", "title": "Bài không ghi ngày", "date": None})
+    good_entry["sources"].append({"ref": "S98", "title": "Bài có ngày", "date": "2026-10"})
+    _write(tmp_path, "khai_sinh", good_entry)
+    kb = load_kb(tmp_path)
+    assert kb.errors == []
+    dates = [s.date for s in kb.procedures["khai_sinh"].sources]
+    assert dates[0] is None and dates[-2:] == [None, "2026-10"]
+
+    good_entry["sources"][-1]["date"] = "tháng 10"
+    _write(tmp_path, "khai_sinh", good_entry)
+    messages = _errors(tmp_path)
+    assert len(messages) == 1 and messages[0].startswith(
+        f"khai_sinh.yml: sources[{len(good_entry['sources']) - 1}].date: must be a date")
+
+
+def test_verified_on_stays_required(tmp_path: Path, good_entry: dict) -> None:
+    del good_entry["verified_on"]
+    _write(tmp_path, "khai_sinh", good_entry)
+    assert _errors(tmp_path) == ["khai_sinh.yml: verified_on: is required"]
+
+
+def test_button_is_optional_short_and_one_line(tmp_path: Path, good_entry: dict) -> None:
+    del good_entry["button"]
+    _write(tmp_path, "khai_sinh", good_entry)
+    p = load_kb(tmp_path).procedures["khai_sinh"]
+    short = good_entry["short_name"]
+    assert p.button is None and p.button_label == short[:1].upper() + short[1:]
+
+    good_entry["button"] = "Đăng ký khai sinh cho con mới sinh ở trạm y tế"
+    _write(tmp_path, "khai_sinh", good_entry)
+    assert _errors(tmp_path) == ["khai_sinh.yml: button: is 46 characters, limit is 30"]
+
+    good_entry["button"] = "Làm\ngiấy khai sinh"
+    _write(tmp_path, "khai_sinh", good_entry)
+    assert _errors(tmp_path) == ["khai_sinh.yml: button: must be one line"]
