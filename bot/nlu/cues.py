@@ -52,7 +52,7 @@ TOPIC_CUES: dict[str, Phrases] = {
         "bao giờ", "quá hạn", "trễ hạn", "đi muộn", "làm muộn", "bị phạt", "hạn chót", "hết hạn",
         "giá trị đến", "có giá trị", "mấy tuần", "mấy tháng", "lâu không", "nhanh không",
         "bao nhiêu năm", "mấy năm", "mấy bữa", "bao nhiêu bữa", "tới khi nào", "đến khi nào", "xử phạt",
-        "giá trị sử dụng",
+        "giá trị sử dụng", "mức phạt", "phạt bao nhiêu", "phạt tiền", "bị phạt không",
         "thời hạn sử dụng", "dùng đến", "dùng tới", "lấy ngay", "lấy liền", "trong ngày", "trong bao lâu",
     ),
     "where": _phrases(

@@ -125,7 +125,7 @@ def questions(tokens: Sequence[str]) -> list[list[str]]:
 _YES_NO_ENDS = frozenset({"khong", "chua"})
 _NEXT_QUESTION = frozenset({
     ("muc",), ("le", "phi"), ("chi", "phi"), ("thu", "tuc"), ("ho", "so"), ("giay", "to"),
-    ("thoi", "gian"), ("ngoai", "ra"), ("va", "neu"), ("neu",), ("tai", "sao"), ("vi", "sao"),
+    ("thoi", "gian"), ("thoi", "han"), ("ngoai", "ra"), ("va", "neu"), ("neu",), ("tai", "sao"), ("vi", "sao"),
     ("can", "nhung"), ("lam", "o"), ("o", "dau"), ("mat", "bao"),
 })
 _NEXT_SIZES = sorted({len(p) for p in _NEXT_QUESTION}, reverse=True)

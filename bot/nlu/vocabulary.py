@@ -63,6 +63,8 @@ PHRASES: dict[str, str] = {
     "giấy chi": "giấy gì",
     "mang chi": "mang gì",
     "làm chi": "làm gì",
+    # colloquial "how": "làm như nào", "ra như nào"
+    "như nào": "như thế nào",
     # "cưới" typed without marks ("cuoi" is also "cuối")
     "sắp cưới": "sắp kết hôn",
     "muốn cưới": "muốn kết hôn",

@@ -27,6 +27,7 @@ def _words(text: str) -> list[str]:
     ("bước tiếp theo là gì", "steps"),
     ("mang bản chính hay bản photo", "documents"),
     ("hồ sơ cấp lại thẻ được quy định thế nào", "documents"),
+    ("không đăng ký thì mức phạt là bao nhiêu", "time"),
 ])
 def test_a_cue_names_its_topic(text: str, topic: str) -> None:
     assert topic in cues.topics(_words(text))

@@ -21,6 +21,7 @@ from bot.nlu.vocabulary import PHRASES, WORDS
     ("sổ kt3", "so tam tru"),
     ("làm CCCD tại TP.HCM được không", "lam can cuoc cong dan tai thanh pho ho chi minh duoc khong"),
     ("ở tp Pleiku", "o thanh pho pleiku"),
+    ("làm đơn như nào", "lam don nhu the nao"),
 ])
 def test_everyday_words_become_standard_words(typed: str, standard: str) -> None:
     assert normalize_folded(typed) == standard
