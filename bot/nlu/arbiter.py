@@ -46,17 +46,23 @@ def blocked(intent: str, tokens: Sequence[str], text: str, names_procedure: bool
     return names_procedure and intent in SMALL_TALK
 
 
-def by_cues(intent: str, topics: Sequence[str], online_procedure: bool = False, whether_first: bool = False) -> str:
+def by_cues(intent: str, topics: Sequence[str], online_procedure: bool = False, whether_first: bool = False,
+            asking: Sequence[str] = ()) -> str:
     """The question intent its topic cues name, `intent` when they name none or several.
 
     `online_procedure`: the procedure named is itself the online account (VNeID): "VNeID" names it,
     it does not ask about doing something online. `whether_first`: of several questions, the first
-    asks whether ("có được … không? nếu được thì làm ở đâu?"); the others depend on its answer."""
+    asks whether ("có được … không? nếu được thì làm ở đâu?"); the others depend on its answer.
+    `asking`: the topics named by a cue that asks ("ở đâu", not "về quê"), in the order asked: of
+    several, the first asked is answered first."""
     if intent not in _TOPIC_OF and intent != Intent.INFORM_PROCEDURE:
         return intent
     if whether_first:
         return OVERVIEW
     specific = [t for t in topics if t in SPECIFIC_TOPICS and not (online_procedure and t == Topic.ONLINE)]
+    asked = [t for t in asking if t in specific]
+    if asked:  # asked first, answered first; the others follow (also_asked)
+        return _QUESTION_ON[asked[0]]
     if len(specific) == 1:
         return _QUESTION_ON[specific[0]]
     if not specific and Topic.STEPS in topics and intent != Intent.INFORM_PROCEDURE:
@@ -91,7 +97,7 @@ def _unblocked(ranking: Sequence[tuple[str, float]], tokens: Sequence[str], text
 
 def arbitrate(ranking: Sequence[tuple[str, float]], tokens: Sequence[str], text: str,
               names_procedure: bool, topics: Sequence[str] = (), online_procedure: bool = False,
-              whether_first: bool = False) -> str | None:
+              whether_first: bool = False, asking: Sequence[str] = ()) -> str | None:
     """The intent to use instead of the top of `ranking`, or None to keep it.
 
     `tokens` are the normalised, folded words of the whole message, `text` the message as sent
@@ -99,5 +105,6 @@ def arbitrate(ranking: Sequence[tuple[str, float]], tokens: Sequence[str], text:
     """
     if not ranking:
         return None
-    chosen = by_cues(_unblocked(ranking, tokens, text, names_procedure), topics, online_procedure, whether_first)
+    chosen = by_cues(_unblocked(ranking, tokens, text, names_procedure), topics, online_procedure, whether_first,
+                     asking)
     return None if chosen == ranking[0][0] else chosen

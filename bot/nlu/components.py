@@ -55,6 +55,7 @@ SENT_TEXT = "caunoi_sent_text"
 ALL_TOKENS = "caunoi_all_tokens"
 TOPIC_CUES = "caunoi_topic_cues"
 FIRST_QUESTION_CUES = "caunoi_first_question_cues"  # when the message asks several questions
+ASKING_CUES = "caunoi_asking_cues"  # topics named by a cue that asks ("ở đâu"), in the order asked
 UNMASKED = "caunoi_unmasked"  # the normalised text before the procedure mention was masked
 INTENT_RANKING = "intent_ranking"
 
@@ -373,6 +374,7 @@ class QuestionFocus(_PerMessage):
         # Cues are read with the procedure's name in place: "tạm trú online" keeps its "online".
         asked = questions((message.get(UNMASKED) or " ".join(tokens)).split())
         message.set(TOPIC_CUES, cues.topics_asked(asked))
+        message.set(ASKING_CUES, cues.asking_topics(asked))
         message.set(FIRST_QUESTION_CUES, cues.topics(asked[0]) if len(asked) > 1 else None)
         message.set(TEXT, " ".join(kept))
 
@@ -399,7 +401,8 @@ class IntentArbiter(_PerMessage):
         # "Có được … không? (Nếu được) thủ tục / ở đâu / bao nhiêu?": it asks whether first.
         whether_first = first is not None and Topic.OVERVIEW in first and not set(first) & set(SPECIFIC_TOPICS)
         chosen = arbitrate(ranking, tokens, message.get(SENT_TEXT) or "", bool(procedures), topics,
-                           bool(procedures) and procedures[0] in self.online, whether_first)
+                           bool(procedures) and procedures[0] in self.online, whether_first,
+                           message.get(ASKING_CUES) or ())
         if chosen is not None:
             confidence = dict(ranking).get(chosen, 0.0)
             message.set(INTENT, {INTENT_NAME_KEY: chosen, PREDICTED_CONFIDENCE_KEY: confidence},

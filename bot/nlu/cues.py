@@ -151,37 +151,82 @@ def _starts_with(tokens: Sequence[str], phrases: Phrases) -> bool:
     return bool(tokens) and any(tuple(tokens[: len(p)]) == p for p in phrases.by_first.get(tokens[0], ()))
 
 
-def find(tokens: Sequence[str], phrases: Phrases) -> bool:
-    """Whether any phrase occurs in the tokens as a contiguous run."""
+def find_at(tokens: Sequence[str], phrases: Phrases) -> int:
+    """Where the first phrase occurs in the tokens as a contiguous run, or -1."""
     by_first = phrases.by_first
     for i, token in enumerate(tokens):
         for phrase in by_first.get(token, ()):
             if tuple(tokens[i : i + len(phrase)]) == phrase:
-                return True
-    return False
+                return i
+    return -1
+
+
+def find(tokens: Sequence[str], phrases: Phrases) -> bool:
+    """Whether any phrase occurs in the tokens as a contiguous run."""
+    return find_at(tokens, phrases) >= 0
+
+
+# A cue with one of these words asks ("giấy tờ gì", "ở đâu", "bao lâu"); one without may be the story
+# ("về quê đăng ký thì cần giấy tờ gì": "về quê" is where the person goes, the question is the papers).
+_ASKING_WORDS = frozenset({"gi", "dau", "nao", "bao", "may", "sao", "nhieu"})
+
+
+def _find_asking(tokens: Sequence[str], phrases: Phrases) -> tuple[int, bool]:
+    """The first occurrence of a phrase, preferring one that asks: (position or -1, asks)."""
+    first = -1
+    by_first = phrases.by_first
+    for i, token in enumerate(tokens):
+        for phrase in by_first.get(token, ()):
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                if _ASKING_WORDS.intersection(phrase):
+                    return i, True
+                first = i if first < 0 else first
+    return first, False
+
+
+def _positions(tokens: Sequence[str]) -> dict[str, tuple[int, bool]]:
+    """Each topic asked: the position of its first cue, and whether a cue of it asks."""
+    found = {topic: at for topic, phrases in TOPIC_CUES.items() if (at := _find_asking(tokens, phrases))[0] >= 0}
+    yes_or_no = _yes_or_no(tokens)
+    if "where" not in found and yes_or_no and names_a_place(tokens):
+        found["where"] = (len(tokens) - 1, True)
+    if yes_or_no:
+        # "có thể … hay không", "… có sao không": asking whether, in any wording the cues miss.
+        found.setdefault("overview", (len(tokens) - 1, True))
+    if not set(found) - {"steps", "overview"}:
+        found.update({topic: (at, False) for topic, phrases in WEAK_TOPIC_CUES.items()
+                      if (at := find_at(tokens, phrases)) >= 0})
+        if _starts_with(tokens, _DOCUMENTS_FIRST):  # "Hồ sơ cấp lại thẻ được quy định thế nào?"
+            found["documents"] = (0, False)
+    return found
 
 
 def topics(tokens: Sequence[str]) -> list[str]:
-    """The topics whose cues occur, in TOPIC_CUES order."""
-    found = [topic for topic, phrases in TOPIC_CUES.items() if find(tokens, phrases)]
-    yes_or_no = _yes_or_no(tokens)
-    if "where" not in found and yes_or_no and names_a_place(tokens):
-        found.append("where")
-    if yes_or_no:
-        # "có thể … hay không", "… có sao không": asking whether, in any wording the cues miss.
-        found.append("overview")
-    if not set(found) - {"steps", "overview"}:
-        found.extend(topic for topic, phrases in WEAK_TOPIC_CUES.items() if find(tokens, phrases))
-        if _starts_with(tokens, _DOCUMENTS_FIRST):  # "Hồ sơ cấp lại thẻ được quy định thế nào?"
-            found.append("documents")
-    return sorted(set(found), key=TOPIC_ORDER.index)
+    """The topics whose cues occur, in the order they are asked."""
+    found = _positions(tokens)
+    return sorted(found, key=lambda t: (found[t][0], TOPIC_ORDER.index(t)))
+
+
+def _asked(questions: Sequence[Sequence[str]]) -> dict[str, tuple[int, int, bool]]:
+    order: dict[str, tuple[int, int, bool]] = {}
+    for index, question in enumerate(questions):
+        for topic, (at, asks) in _positions(question).items():
+            if topic not in order or (asks and not order[topic][2]):
+                order[topic] = (index, at, asks)
+    return order
 
 
 def topics_asked(questions: Sequence[Sequence[str]]) -> list[str]:
     """The topics of several questions, each read on its own ("… có được không? Lệ phí bao nhiêu?":
-    the first asks whether, which only its own end shows)."""
-    found = {topic for question in questions for topic in topics(question)}
-    return sorted(found, key=TOPIC_ORDER.index)
+    the first asks whether, which only its own end shows), in the order they are asked."""
+    order = _asked(questions)
+    return sorted(order, key=lambda t: (order[t][:2], TOPIC_ORDER.index(t)))
+
+
+def asking_topics(questions: Sequence[Sequence[str]]) -> list[str]:
+    """The topics named by a cue that asks ("ở đâu", "giấy tờ gì"), in the order they are asked."""
+    order = _asked(questions)
+    return sorted((t for t in order if order[t][2]), key=lambda t: (order[t][:2], TOPIC_ORDER.index(t)))
 
 
 TOPIC_ORDER = tuple(TOPIC_CUES)

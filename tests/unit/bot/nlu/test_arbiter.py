@@ -76,3 +76,9 @@ def test_a_question_that_only_asks_whether_gets_the_overview() -> None:
     assert arbitrate(ranking, ["x"], "x", True, topics=["overview"]) == "ask_overview"
     # "nộp qua VNeID được không": the online cue names the account, but it still asks about online.
     assert arbitrate(ranking, ["x"], "x", True, topics=["online", "overview"], online_procedure=True) is None
+
+
+def test_of_several_specific_topics_the_first_asked_decides() -> None:
+    assert by_cues("ask_fee", ["where", "fee"], asking=["where"]) == "ask_where"
+    # No cue that asks: several topics leave it to the classifier.
+    assert by_cues("ask_fee", ["fee", "online"]) == "ask_fee"

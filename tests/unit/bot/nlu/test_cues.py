@@ -95,5 +95,13 @@ def test_each_question_is_read_on_its_own() -> None:
     # Read as one run of words, the first question's "không" is not at the end: only its own end shows
     # that it asks whether.
     first, second = _words("tôi là con dâu có khai tử cho bố chồng được không"), _words("lệ phí bao nhiêu")
-    assert cues.topics_asked([first, second]) == ["fee", "overview"]
+    assert cues.topics_asked([first, second]) == ["overview", "fee"]  # in the order asked
     assert "overview" not in cues.topics(first[:-1] + second)
+
+
+def test_of_several_topics_those_named_by_a_cue_that_asks_come_first() -> None:
+    # "về quê" is where the person goes; "giấy tờ gì" is the question.
+    words = _words("về quê đăng ký thường trú thì cần giấy tờ gì")
+    assert cues.topics_asked([words]) == ["where", "documents"]
+    assert cues.asking_topics([words]) == ["documents"]
+    assert cues.asking_topics([_words("làm ở đâu"), _words("có tốn phí gì không")]) == ["where", "overview"]
