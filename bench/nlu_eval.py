@@ -25,6 +25,9 @@ from bot.runtime.environment import child_env  # noqa: E402
 from bot.runtime.training import fingerprint, is_up_to_date, model_path, train  # noqa: E402
 
 STOCK_DIR = ROOT / "bench" / ".models"
+# A second person's blind labels for the real-question sets (by id): how often two people agree on the
+# topic is the ceiling a model can be held to on these labels.
+SECOND_ANNOTATOR = ROOT / "bench" / "second_annotator.json"
 VARIANTS = ("all", "diacritics", "no_diacritics", "teencode", "dialect", "spoken")
 SETS = {"in-house": ROOT / "tests" / "nlu_test.yml", "external": ROOT / "tests" / "nlu_external.yml",
         "dev (real)": ROOT / "tests" / "nlu_dev_real.yml"}
@@ -58,6 +61,21 @@ def table(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def agreement(path: Path) -> tuple[int, float] | None:
+    """How many originals a second annotator labelled, and the share where both chose the same intent."""
+    import json
+
+    import yaml
+
+    if not SECOND_ANNOTATOR.exists():
+        return None
+    second = {row["id"]: row["intent"] for row in json.loads(SECOND_ANNOTATOR.read_text(encoding="utf-8"))}
+    pairs = [(block["intent"], second[ex["metadata"]["id"]])
+             for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"] for ex in block["examples"]
+             if not ex["metadata"].get("derived") and ex["metadata"].get("id") in second]
+    return (len(pairs), sum(a == b for a, b in pairs) / len(pairs)) if pairs else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-stock", action="store_true", help="our model only (no 4-minute stock training)")
@@ -81,6 +99,10 @@ def main() -> None:
     ours = [results.get(("Cầu Nối", s), {}).get("all", {}).get("joint") for s in ("in-house", "external")]
     if None not in ours:
         print(f"\ngap in joint accuracy, in-house − external: {100 * (ours[0] - ours[1]):.1f} points")
+    for set_name, path in SETS.items():
+        agreed = agreement(path) if path.exists() else None
+        if agreed:
+            print(f"two people's labels agree on the intent: {agreed[1]:.3f} of {agreed[0]} {set_name} originals")
     print("\nNLU time per message (Agent.parse_message, one at a time), "
           f"reference loop {machine_speed_ms():.0f} ms:")
     for (model_name, set_name), times in parse_ms.items():
