@@ -139,6 +139,13 @@ def _yes_or_no(tokens: Sequence[str]) -> bool:
     return bool(words) and (words[-1] in ("khong", "chua") or "hay" in words)
 
 
+def _confirms(tokens: Sequence[str]) -> bool:
+    """"… đi nước ngoài sẽ bị cắt hộ khẩu, đúng không?": asks whether what was heard is true; a place
+    in it is part of what was heard, not a question of where."""
+    words = [w for w in tokens if w not in _PARTICLES]
+    return words[-2:] in (["dung", "khong"], ["phai", "khong"]) and "hay" not in words
+
+
 def _starts_place(tokens: Sequence[str], i: int) -> bool:
     return i < len(tokens) and any(tuple(tokens[i : i + len(p)]) == p for p in _PLACES.by_first.get(tokens[i], ()))
 
@@ -188,7 +195,7 @@ def _positions(tokens: Sequence[str]) -> dict[str, tuple[int, bool]]:
     """Each topic asked: the position of its first cue, and whether a cue of it asks."""
     found = {topic: at for topic, phrases in TOPIC_CUES.items() if (at := _find_asking(tokens, phrases))[0] >= 0}
     yes_or_no = _yes_or_no(tokens)
-    if "where" not in found and yes_or_no and names_a_place(tokens):
+    if "where" not in found and yes_or_no and not _confirms(tokens) and names_a_place(tokens):
         found["where"] = (len(tokens) - 1, True)
     if yes_or_no:
         # "có thể … hay không", "… có sao không": asking whether, in any wording the cues miss.

@@ -75,6 +75,7 @@ def test_phrases_match_whole_words_only() -> None:
     ("có phải về quê làm không", True),
     ("con tôi ở nhà", False),
     ("xã có làm không", False),
+    ("nghe nói đi nước ngoài sẽ bị cắt hộ khẩu đúng không", False),
 ])
 def test_a_place_after_a_word_of_going_asks_where(text: str, place: bool) -> None:
     assert ("where" in cues.topics(_words(text))) is place
