@@ -105,6 +105,7 @@ def _collapse_repeats(token: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=16384)  # words repeat: the catalog's 2,600 names hold a few thousand distinct ones
 def _normalize_token(token: str) -> str:
     if any(ch.isdigit() for ch in token) and token not in WORDS:
         return token
