@@ -1,0 +1,217 @@
+"""Find the national-portal procedure a question is about.
+
+SQLite's FTS5 ranks the procedure names with BM25: it ships inside Python's `sqlite3` (no new
+dependency, nothing to download), builds the index for 2,600 names in memory in tens of
+milliseconds, and answers in well under a millisecond. Questions and names go through the same
+normaliser as the knowledge base (diacritics or none, teencode, regional words), and the everyday
+words a villager uses gain the portal's official ones (`bot/catalog/terms.py`).
+
+BM25 alone prefers whatever name repeats the question's words; two rules of the field come on top:
+- what a citizen does at the commune comes before the same thing done by the province, and that
+  before a ministry;
+- a variant ("có yếu tố nước ngoài", "lưu động", "khu vực biên giới", "cho tổ chức") comes only when
+  the question says so: "đăng ký khai tử" is not "đăng ký khai tử lưu động".
+
+`decide()` then says how sure it is: one answer, two to four to choose from, or nothing close (a
+question about something the portal does not have must never get a confident wrong procedure).
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.catalog.terms import official_words
+from bot.nlu.diacritics import fold
+from bot.nlu.normalize import normalize_folded
+
+# Words every question and many names have: they rank (BM25 weighs them down) but do not show that
+# a name is about what was asked.
+_STOP = frozenset(normalize_folded(
+    "xin cho của tôi em mình anh chị con cháu làm thủ tục thế nào như nào sao gì đâu ở tại được không có "
+    "cần phải muốn và với thì là để khi nào bao nhiêu lâu một các những người nay giờ đã bị "
+    "đi đến về nữa rồi vậy ạ ơi ai cũng trong ra lại mới hay hoặc theo việc"
+).split())
+# Variants a question has to name to get: (words in the procedure name, words in the question).
+_VARIANTS: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = tuple(
+    (tuple(normalize_folded(name).split()), tuple(tuple(normalize_folded(a).split()) for a in asked))
+    for name, asked in (
+        ("yếu tố nước ngoài", ("nước ngoài", "người nước", "quốc tịch", "việt kiều", "lào", "trung quốc",
+                               "campuchia", "hàn quốc", "nhật", "đài loan")),
+        ("lưu động", ("lưu động", "tại nhà", "đến nhà", "bản xa", "không đi được")),
+        ("khu vực biên giới", ("biên giới",)),
+        ("cho tổ chức", ("tổ chức", "công ty", "doanh nghiệp", "hợp tác xã")),
+        ("doanh nghiệp", ("doanh nghiệp", "công ty")),
+        ("hợp tác xã", ("hợp tác xã",)),
+        ("cơ quan đại diện", ("đại sứ quán", "lãnh sự", "nước ngoài")),
+        ("ở nước ngoài", ("nước ngoài",)),
+        ("không xác định được", ("không xác định", "không có nơi", "không rõ")),
+        ("theo yêu cầu của cơ quan", ("cơ quan", "tòa án", "công an")),
+        ("theo yêu cầu của tổ chức", ("tổ chức", "công ty")),
+    )
+)
+# Where the citizen goes is not what the procedure is called ("chứng thực hợp đồng ở ủy ban xã"), nor
+# is the way a question opens. "hỏi" is dropped only in these: folded, it is also "hội" (association).
+_PLACES = tuple(tuple(normalize_folded(p).split()) for p in (
+    "ở ủy ban nhân dân xã", "ở ủy ban xã", "ở ubnd xã", "tại ủy ban xã", "ở xã", "tại xã", "lên xã", "ra xã",
+    "ở phường", "ra phường", "ở huyện", "lên huyện", "ở tỉnh", "lên tỉnh",
+    "cho tôi hỏi", "cho em hỏi", "cho mình hỏi", "cho hỏi", "xin hỏi", "muốn hỏi", "tôi hỏi", "em hỏi",
+))
+# Nearest to the citizen first: the commune, then the province, then a ministry.
+LEVEL_BONUS = {"cap xa": 1.15, "cap tinh": 1.05}
+VARIANT_PENALTY = 0.55
+PHRASE_BONUS = 0.15  # per pair of words the name has in the question's order ("giấy phép lái xe")
+NAME_WEIGHT, FIELD_WEIGHT = 10.0, 2.0
+# How much of what was asked a name must hold (weighted by how rare each word is among the names):
+# below NOTHING_BELOW nothing is close.
+ANSWER_COVERAGE = 0.65
+CHOICE_COVERAGE = 0.6
+NOTHING_BELOW = 0.6
+# The best is the answer when the next one scores clearly less; otherwise offer the close ones.
+CLEAR_LEAD = 1.3
+EXACT = 0.9
+CLOSE_SHARE = 0.75
+MAX_CHOICES = 4
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What search needs of a catalog record."""
+
+    code: str
+    name: str
+    levels: tuple[str, ...] = ()
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    name: str
+    score: float  # larger is better
+    coverage: float  # the larger of the two shares below
+    asked_share: float = 0.0  # of the question's words (weighted by rarity), the share the name holds
+    name_share: float = 0.0  # of the name's words, the share the question holds
+
+    @property
+    def exact(self) -> bool:
+        """The question is the name, give or take a few words ("cấp lại giấy phép lái xe")."""
+        return self.asked_share >= EXACT and self.name_share >= EXACT
+
+
+@dataclass(frozen=True)
+class Decision:
+    """`answer`: one procedure; `choose`: two to four to ask about; `none`: nothing close."""
+
+    kind: str
+    matches: tuple[Match, ...]
+
+
+def _has(words: list[str], phrase: tuple[str, ...]) -> bool:
+    return any(tuple(words[i : i + len(phrase)]) == phrase for i in range(len(words)))
+
+
+def _without_places(words: list[str]) -> list[str]:
+    out, i = [], 0
+    while i < len(words):
+        place = next((p for p in _PLACES if tuple(words[i : i + len(p)]) == p), None)
+        if place:
+            i += len(place)
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _proper_names(text: str) -> set[str]:
+    """Capitalised words after the first ("tiếng Lào", "ở Gia Lai"): a place, a people or a language is
+    what the case is about, not what the procedure is called, so a name need not hold it."""
+    words = text.split()[1:]
+    return {normalize_folded(w) for w in words if w[:1].isupper() and not w.isupper()}
+
+
+class CatalogSearch:
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.execute("CREATE VIRTUAL TABLE p USING fts5(code UNINDEXED, name, field, tokenize='unicode61')")
+        self._entries: dict[str, Entry] = {}
+        self._words: dict[str, list[str]] = {}
+        rows = []
+        fields: dict[str, str] = {}  # a few hundred fields shared by 2,600 names: fold each once
+        for entry in entries:
+            if entry.code in self._entries:
+                continue
+            folded = normalize_folded(entry.name)
+            self._entries[entry.code] = entry
+            self._words[entry.code] = folded.split()
+            if entry.field not in fields:
+                fields[entry.field] = normalize_folded(entry.field)
+            rows.append((entry.code, folded, fields[entry.field]))
+        self._db.executemany("INSERT INTO p VALUES (?, ?, ?)", rows)
+        documents: Counter[str] = Counter(w for words in self._words.values() for w in set(words))
+        total = len(self._words) + 1
+        self._idf = {w: math.log(total / (n + 1)) + 1.0 for w, n in documents.items()}
+        self._unseen = math.log(total) + 1.0  # a word no name has weighs most: it must be there
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _weight(self, word: str) -> float:
+        return self._idf.get(word, self._unseen)
+
+    def search(self, text: str, limit: int = 10) -> list[Match]:
+        """The best procedures for a question, best first."""
+        asked = _without_places(normalize_folded(text).split())
+        named = _proper_names(text)
+        own = [w for w in dict.fromkeys(asked) if w not in _STOP and w not in named]
+        official = [w for w in official_words(asked) if w not in _STOP]
+        words = list(dict.fromkeys(own + official))
+        if not words:
+            return []
+        query = " OR ".join('"' + w.replace('"', "") + '"' for w in words)
+        rows = self._db.execute(
+            f"SELECT code, bm25(p, 0.0, {NAME_WEIGHT}, {FIELD_WEIGHT}) FROM p WHERE p MATCH ? "
+            f"ORDER BY bm25(p, 0.0, {NAME_WEIGHT}, {FIELD_WEIGHT}) LIMIT ?",
+            (query, max(limit * 5, 50)),
+        ).fetchall()
+        matches = [self._match(code, -rank, asked, own, official) for code, rank in rows]
+        matches.sort(key=lambda m: -m.score)
+        return matches[:limit]
+
+    def _coverage(self, have: set[str], wanted: list[str]) -> float:
+        total = sum(self._weight(w) for w in wanted)
+        return sum(self._weight(w) for w in wanted if w in have) / total if total else 0.0
+
+    def _match(self, code: str, score: float, asked: list[str], own: list[str], official: list[str]) -> Match:
+        entry, name = self._entries[code], self._words[code]
+        score *= max((LEVEL_BONUS.get(fold(level).lower(), 1.0) for level in entry.levels), default=1.0)
+        for variant, cues in _VARIANTS:
+            if _has(name, variant) and not any(_has(asked, cue) for cue in cues):
+                score *= VARIANT_PENALTY
+        pairs = set(zip(name, name[1:], strict=False))
+        score *= 1.0 + PHRASE_BONUS * sum(pair in pairs for pair in zip(asked, asked[1:], strict=False))
+        held = set(name)
+        # The question's words the name holds, or the official words its everyday ones stand for;
+        # and the name's words the question holds ("Thông báo lưu trú" is all in a long question).
+        asked_share = max(self._coverage(held, own), self._coverage(held, official) if official else 0.0)
+        content = [w for w in dict.fromkeys(name) if w not in _STOP]
+        name_share = self._coverage(set(own) | set(official), content)
+        coverage = max(asked_share, name_share)
+        return Match(code, entry.name, score * (0.5 + coverage), coverage, asked_share, name_share)
+
+    def decide(self, text: str) -> Decision:
+        """One answer, a few to choose from, or nothing close."""
+        matches = self.search(text)
+        if not matches or matches[0].coverage < NOTHING_BELOW:
+            return Decision("none", ())
+        best = matches[0]
+        close = [m for m in matches if m.score >= CLOSE_SHARE * best.score and m.coverage >= CHOICE_COVERAGE]
+        runner_up = close[1].score if len(close) > 1 else 0.0
+        only_exact = best.exact and not any(m.exact for m in close[1:])
+        if best.coverage >= ANSWER_COVERAGE and (len(close) == 1 or best.score >= CLEAR_LEAD * runner_up
+                                                 or only_exact):
+            return Decision("answer", (best,))
+        return Decision("choose", tuple(close[:MAX_CHOICES]))

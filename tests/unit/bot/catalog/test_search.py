@@ -1,0 +1,70 @@
+"""Ranking the national portal's procedure names for a question (bot/catalog/search.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog.search import CatalogSearch, Entry
+
+# Names as the portal writes them (codes shortened): enough near neighbours to make ranking matter.
+ENTRIES = [
+    Entry("kt", "Thủ tục đăng ký khai tử", ("Cấp xã",), "Hộ tịch"),
+    Entry("kt-ld", "Thủ tục đăng ký khai tử lưu động", ("Cấp xã",), "Hộ tịch"),
+    Entry("kt-nn", "Thủ tục đăng ký khai tử có yếu tố nước ngoài", ("Cấp xã",), "Hộ tịch"),
+    Entry("ncmc", "Thủ tục đăng ký nhận cha, mẹ, con", ("Cấp xã",), "Hộ tịch"),
+    Entry("gplx", "Cấp lại giấy phép lái xe", ("Cấp bộ", "Cấp tỉnh"), "Đường bộ"),
+    Entry("gp-sh", "Cấp lại giấy phép sát hạch cho trung tâm sát hạch lái xe", ("Cấp tỉnh",), "Đường bộ"),
+    Entry("luu-tru", "Thông báo lưu trú", ("Cấp xã",), "Đăng ký, quản lý cư trú"),
+    Entry("gcn", "Đăng ký đất đai, cấp Giấy chứng nhận quyền sử dụng đất lần đầu", ("Cấp xã",), "Đất đai"),
+    Entry("hkd", "Đăng ký thành lập hộ kinh doanh", ("Cấp xã",), "Thành lập và hoạt động của hộ kinh doanh"),
+    Entry("hkd-bo", "Đăng ký thành lập hộ kinh doanh", ("Cấp bộ",), "Thành lập và hoạt động của hộ kinh doanh"),
+    Entry("ct-dich", "Chứng thực chữ ký người dịch mà người dịch là cộng tác viên", ("Cấp xã",), "Chứng thực"),
+]
+
+
+@pytest.fixture(scope="module")
+def search() -> CatalogSearch:
+    return CatalogSearch(ENTRIES)
+
+
+@pytest.mark.parametrize(("question", "code"), [
+    ("dang ky khai tu", "kt"),  # no diacritics; not the mobile or foreign variant
+    ("đăng ký khai tử lưu động cho ông ở bản xa", "kt-ld"),  # the variant when it is asked for
+    ("làm giấy nhận con", "ncmc"),  # everyday words for the official ones
+    ("làm sổ đỏ lần đầu", "gcn"),
+    ("mất bằng lái, xin cấp lại", "gplx"),
+    ("báo cho công an có người thân đến chơi ở nhờ, thông báo lưu trú", "luu-tru"),
+    ("mở quán bán hàng", "hkd"),  # the commune's record before the ministry's twin
+])
+def test_the_right_procedure_ranks_first(search: CatalogSearch, question: str, code: str) -> None:
+    assert search.search(question)[0].code == code
+
+
+def test_a_clear_question_gets_one_answer(search: CatalogSearch) -> None:
+    decision = search.decide("cấp lại giấy phép lái xe")
+    assert decision.kind == "answer" and decision.matches[0].code == "gplx"
+
+
+def test_something_the_catalog_does_not_have_gets_nothing(search: CatalogSearch) -> None:
+    assert search.decide("xin học bổng cho con học đại học").kind == "none"
+    assert search.decide("đăng ký tiêm chủng cho trẻ").kind == "none"
+    assert search.decide("").kind == "none"
+
+
+def test_a_proper_name_in_the_question_is_not_required_in_the_name(search: CatalogSearch) -> None:
+    # "Lào" is what the case is about; the procedure is the certification of a translator's signature.
+    decision = search.decide("chứng thực chữ ký người dịch tiếng Lào")
+    assert decision.kind in ("answer", "choose") and decision.matches[0].code == "ct-dich"
+
+
+def test_twins_of_equal_standing_are_offered_to_choose() -> None:
+    twins = CatalogSearch([
+        Entry("a", "Đăng ký việc nuôi con nuôi trong nước", ("Cấp xã",), "Nuôi con nuôi"),
+        Entry("b", "Đăng ký lại việc nuôi con nuôi trong nước", ("Cấp xã",), "Nuôi con nuôi"),
+    ])
+    decision = twins.decide("nuôi con nuôi")
+    assert decision.kind == "choose" and {m.code for m in decision.matches} == {"a", "b"}
+
+
+def test_repeated_codes_are_indexed_once() -> None:
+    assert len(CatalogSearch([ENTRIES[0], ENTRIES[0]])) == 1
