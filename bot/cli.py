@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_kb_export)
 
     from bot.cards.cli import add_parser as add_checklist_parser
+    from bot.catalog.cli import add_parser as add_catalog_parser
     from bot.privacy.cli import add_parser as add_purge_parser
     from bot.report.cli import add_parser as add_report_parser
     from bot.status.cli import add_parser as add_status_parser
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_checklist_parser(sub)  # caunoi checklist ID --png/--pdf
     add_report_parser(sub)  # caunoi report
     add_purge_parser(sub)  # caunoi purge
+    add_catalog_parser(sub)  # caunoi catalog import|stats
     return parser
 
 
