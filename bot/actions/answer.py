@@ -9,10 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.catalog.tier import BackgroundTier
 from bot.dialogue.handle import Dialogue, status_dialogue_factory
 from bot.dialogue.intents import ANSWER_TOPICS, Intent, Topic
 from bot.dialogue.status import entity_values
 from bot.dialogue.turn import Context, Outcome, Turn
+from bot.kb import KnowledgeBase
 from bot.kb.shared import knowledge_base
 from bot.settings import load_settings
 
@@ -60,13 +62,21 @@ def _open_status_store() -> object:
     return open_status_store()
 
 
+def _catalog_tier(kb: KnowledgeBase) -> BackgroundTier:
+    """The national catalog behind the KB, indexed in the background; the KB alone when its file is
+    missing or broken, which `load_catalog` says in one log line."""
+    from bot.catalog.store import load_catalog
+
+    return BackgroundTier(load_catalog, kb)
+
+
 @lru_cache(maxsize=1)
 def dialogue() -> Dialogue:
     settings = load_settings()
     kb = knowledge_base()
     names = {pid: p.name for pid, p in kb.procedures.items()}
     return Dialogue(kb, settings.commune, settings.top_procedures,
-                    status_dialogue_factory(_open_status_store, settings.commune, names))
+                    status_dialogue_factory(_open_status_store, settings.commune, names), _catalog_tier(kb))
 
 
 def send(dispatcher: CollectingDispatcher, outcome: Outcome) -> None:

@@ -30,7 +30,7 @@ from bot.nlu.normalize import normalize_folded
 
 # Words every question and many names have: they rank (BM25 weighs them down) but do not show that
 # a name is about what was asked.
-_STOP = frozenset(normalize_folded(
+STOP = frozenset(normalize_folded(
     "xin cho của tôi em mình anh chị con cháu làm thủ tục thế nào như nào sao gì đâu ở tại được không có "
     "cần phải muốn và với thì là để khi nào bao nhiêu lâu một các những người nay giờ đã bị "
     "đi đến về nữa rồi vậy ạ ơi ai cũng trong ra lại mới hay hoặc theo việc"
@@ -65,6 +65,8 @@ LEVEL_BONUS = {"cap xa": 1.15, "cap tinh": 1.05}
 VARIANT_PENALTY = 0.55
 PHRASE_BONUS = 0.15  # per pair of words the name has in the question's order ("giấy phép lái xe")
 NAME_WEIGHT, FIELD_WEIGHT = 10.0, 2.0
+COMMON_SHARE = 0.08  # a word in more names than this is not searched for, only counted
+MIN_COMMON = 50
 # How much of what was asked a name must hold (weighted by how rare each word is among the names):
 # below NOTHING_BELOW nothing is close.
 ANSWER_COVERAGE = 0.65
@@ -108,6 +110,30 @@ class Decision:
 
     kind: str
     matches: tuple[Match, ...]
+
+
+@dataclass(frozen=True)
+class _NameFacts:
+    level_bonus: float
+    variants: tuple[int, ...]  # indexes into _VARIANTS
+    pairs: frozenset[tuple[str, str]]
+    words: frozenset[str]
+    content: frozenset[str]  # its words but the common ones (STOP)
+    content_weight: float
+
+
+@dataclass(frozen=True)
+class _QueryFacts:
+    pairs: tuple[tuple[str, str], ...]
+    variants: frozenset[int]  # the variants the question asks for
+    own: dict[str, float]  # its own words, by weight
+    official: dict[str, float]  # the official words its everyday ones stand for
+    either: dict[str, float]
+
+
+def _share(have: frozenset[str], wanted: dict[str, float]) -> float:
+    total = sum(wanted.values())
+    return sum(weight for w, weight in wanted.items() if w in have) / total if total else 0.0
 
 
 def _has(words: list[str], phrase: tuple[str, ...]) -> bool:
@@ -155,6 +181,17 @@ class CatalogSearch:
         total = len(self._words) + 1
         self._idf = {w: math.log(total / (n + 1)) + 1.0 for w, n in documents.items()}
         self._unseen = math.log(total) + 1.0  # a word no name has weighs most: it must be there
+        # The weight of a word in COMMON_SHARE of the names (and in at least MIN_COMMON of them).
+        self._common = math.log(total / max(COMMON_SHARE * total, MIN_COMMON)) + 1.0
+        # What ranking needs of each name, worked out once: its level bonus, the variants it is, its
+        # word pairs and its own (content) words.
+        self._facts = {code: _NameFacts(
+            max((LEVEL_BONUS.get(fold(level).lower(), 1.0) for level in self._entries[code].levels), default=1.0),
+            tuple(i for i, (variant, _) in enumerate(_VARIANTS) if _has(words, variant)),
+            frozenset(zip(words, words[1:], strict=False)), frozenset(words),
+            frozenset(w for w in words if w not in STOP),
+            sum(self._weight(w) for w in set(words) if w not in STOP),
+        ) for code, words in self._words.items()}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -166,41 +203,42 @@ class CatalogSearch:
         """The best procedures for a question, best first."""
         asked = _without_places(normalize_folded(text).split())
         named = _proper_names(text)
-        own = [w for w in dict.fromkeys(asked) if w not in _STOP and w not in named]
-        official = [w for w in official_words(asked) if w not in _STOP]
+        own = [w for w in dict.fromkeys(asked) if w not in STOP and w not in named]
+        official = [w for w in official_words(asked) if w not in STOP]
         words = list(dict.fromkeys(own + official))
         if not words:
             return []
-        query = " OR ".join('"' + w.replace('"', "") + '"' for w in words)
+        # Words in a large share of the names ("đăng ký", "cấp") make SQLite score most of the table
+        # for nothing: they are left to the coverage below, unless nothing rarer was asked.
+        rare = [w for w in words if self._weight(w) >= self._common] or sorted(words, key=self._weight)[-3:]
+        query = " OR ".join('"' + w.replace('"', "") + '"' for w in rare)
         rows = self._db.execute(
             f"SELECT code, bm25(p, 0.0, {NAME_WEIGHT}, {FIELD_WEIGHT}) FROM p WHERE p MATCH ? "
             f"ORDER BY bm25(p, 0.0, {NAME_WEIGHT}, {FIELD_WEIGHT}) LIMIT ?",
-            (query, max(limit * 5, 50)),
+            (query, max(limit * 10, 100)),
         ).fetchall()
-        matches = [self._match(code, -rank, asked, own, official) for code, rank in rows]
+        query_facts = _QueryFacts(
+            tuple(zip(asked, asked[1:], strict=False)),
+            frozenset(i for i, (_, cues) in enumerate(_VARIANTS) if any(_has(asked, c) for c in cues)),
+            {w: self._weight(w) for w in own}, {w: self._weight(w) for w in official},
+            {w: self._weight(w) for w in set(own) | set(official)},
+        )
+        matches = [self._match(code, -rank, query_facts) for code, rank in rows]
         matches.sort(key=lambda m: -m.score)
         return matches[:limit]
 
-    def _coverage(self, have: set[str], wanted: list[str]) -> float:
-        total = sum(self._weight(w) for w in wanted)
-        return sum(self._weight(w) for w in wanted if w in have) / total if total else 0.0
-
-    def _match(self, code: str, score: float, asked: list[str], own: list[str], official: list[str]) -> Match:
-        entry, name = self._entries[code], self._words[code]
-        score *= max((LEVEL_BONUS.get(fold(level).lower(), 1.0) for level in entry.levels), default=1.0)
-        for variant, cues in _VARIANTS:
-            if _has(name, variant) and not any(_has(asked, cue) for cue in cues):
-                score *= VARIANT_PENALTY
-        pairs = set(zip(name, name[1:], strict=False))
-        score *= 1.0 + PHRASE_BONUS * sum(pair in pairs for pair in zip(asked, asked[1:], strict=False))
-        held = set(name)
+    def _match(self, code: str, score: float, query: _QueryFacts) -> Match:
+        facts = self._facts[code]
+        score *= facts.level_bonus
+        score *= VARIANT_PENALTY ** sum(v not in query.variants for v in facts.variants)
+        score *= 1.0 + PHRASE_BONUS * sum(pair in facts.pairs for pair in query.pairs)
         # The question's words the name holds, or the official words its everyday ones stand for;
         # and the name's words the question holds ("Thông báo lưu trú" is all in a long question).
-        asked_share = max(self._coverage(held, own), self._coverage(held, official) if official else 0.0)
-        content = [w for w in dict.fromkeys(name) if w not in _STOP]
-        name_share = self._coverage(set(own) | set(official), content)
+        asked_share = max(_share(facts.words, query.own), _share(facts.words, query.official))
+        held = sum(weight for w, weight in query.either.items() if w in facts.content)
+        name_share = held / facts.content_weight if facts.content_weight else 0.0
         coverage = max(asked_share, name_share)
-        return Match(code, entry.name, score * (0.5 + coverage), coverage, asked_share, name_share)
+        return Match(code, self._entries[code].name, score * (0.5 + coverage), coverage, asked_share, name_share)
 
     def decide(self, text: str) -> Decision:
         """One answer, a few to choose from, or nothing close."""

@@ -73,15 +73,21 @@ def _folded_table() -> list[tuple[tuple[str, ...], str]]:
 _TABLE = _folded_table()
 
 
-def official_words(folded: list[str]) -> list[str]:
-    """The official words the everyday phrases in `folded` (normalised, folded tokens) stand for."""
-    added: list[str] = []
+def everyday_phrases(folded: list[str]) -> list[tuple[tuple[str, ...], list[str]]]:
+    """The everyday phrases in `folded` (normalised, folded tokens), each with the official words it
+    stands for; one phrase per word, the longest first."""
+    found: list[tuple[tuple[str, ...], list[str]]] = []
     i = 0
     while i < len(folded):
-        found = next(((p, o) for p, o in _TABLE if tuple(folded[i : i + len(p)]) == p), None)
-        if found:
-            added.extend(found[1].split())
-            i += len(found[0])
+        match = next(((p, o) for p, o in _TABLE if tuple(folded[i : i + len(p)]) == p), None)
+        if match:
+            found.append((match[0], match[1].split()))
+            i += len(match[0])
         else:
             i += 1
-    return added
+    return found
+
+
+def official_words(folded: list[str]) -> list[str]:
+    """The official words the everyday phrases in `folded` stand for."""
+    return [word for _, official in everyday_phrases(folded) for word in official]

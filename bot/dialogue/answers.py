@@ -37,10 +37,11 @@ def _numbered(items: list[str] | tuple[str, ...]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
-def _topic_buttons(p: Procedure, skip: Topic | tuple[Topic, ...]) -> list[dict[str, str]]:
+def topic_buttons(procedure_id: str, skip: Topic | tuple[Topic, ...]) -> list[dict[str, str]]:
+    """The other topics of a procedure (a KB id or "portal:<code>"), as buttons."""
     skipped = skip if isinstance(skip, tuple) else (skip,)
     return [
-        {"title": title, "payload": payload(TOPIC_INTENT[topic], p.id)}
+        {"title": title, "payload": payload(TOPIC_INTENT[topic], procedure_id)}
         for title, topic in TOPIC_BUTTONS
         if topic not in skipped
     ]
@@ -153,5 +154,6 @@ def answer(p: Procedure, topic: Topic | str, commune: Commune, also: tuple[Topic
     for other in extra:
         said = set(text.splitlines())  # the closing line and the "ask the office" note once only
         text += "\n\n" + "\n".join(line for line in RENDERERS[other](p, commune).splitlines() if line not in said)
-    return Reply(text, topic, p.id, _topic_buttons(p, skip=(topic, *extra)),
-                 verified_on=p.verified_on, checklist=checklist(p) if topic == Topic.DOCUMENTS else None)
+    return Reply(text, topic, p.id, topic_buttons(p.id, skip=(topic, *extra)),
+                 verified_on=p.verified_on, checklist=checklist(p) if topic == Topic.DOCUMENTS else None,
+                 source="kb")

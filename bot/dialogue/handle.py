@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from bot.catalog.tier import Tier
 from bot.dialogue.intents import STATUS_INTENTS
 from bot.dialogue.respond import ProcedureAnswers
 from bot.dialogue.status import StatusDialogue
@@ -26,8 +27,8 @@ StatusFactory = Callable[[], "StatusDialogue | None"]
 
 class Dialogue:
     def __init__(self, kb: KnowledgeBase, commune: Commune, top_procedures: Sequence[str] = (),
-                 status: StatusFactory | None = None) -> None:
-        self.answers = ProcedureAnswers(kb, commune, top_procedures)
+                 status: StatusFactory | None = None, catalog: Tier | None = None) -> None:
+        self.answers = ProcedureAnswers(kb, commune, top_procedures, catalog)
         # Called only on turns that may concern an application: the common turn never touches the store.
         self._status = status or (lambda: None)
 

@@ -48,6 +48,7 @@ class Reply:
     expects: str | None = None  # status: what the next message should carry
     subscribed: bool | None = None  # status: notices on for this file
     notice: bool = False  # status: a change notice, not an answer
+    source: str | None = None  # "kb" (curated, checked) or "portal" (the national catalog, unchecked)
 
     def __post_init__(self) -> None:
         try:
@@ -64,6 +65,7 @@ class Reply:
                                              "pdf": self.card.pdf},
             "contact": self.contact, "application": self.application, "expects": self.expects,
             "subscribed": self.subscribed, "notice": self.notice or None, "buttons": self.buttons or None,
+            "source": self.source,
         }
         data.update({key: value for key, value in optional.items() if value is not None})
         return data

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.catalog import answers as catalog_answers
+from bot.catalog.tier import PORTAL, Found, Tier, portal_id
 from bot.dialogue import answers
 from bot.dialogue.intents import ANSWER_TOPICS, INTENT_TOPIC, STATUS_INTENTS, TOPIC_INTENT, Intent, Topic
 from bot.dialogue.reply import CardLinks, Reply, payload
@@ -22,11 +24,24 @@ WHAT_I_DO = (
 )
 
 
+# Words nobody asks about ("cảm ơn nhiều lắm") come with greetings and thanks: those stay small talk.
+_NOT_A_QUESTION = frozenset({None, Intent.NLU_FALLBACK, Intent.OUT_OF_SCOPE})
+CHOICE_TITLE = 60  # a portal name on a button, cut at a word: Telegram and Zalo show about this much
+
+
 class ProcedureAnswers:
-    def __init__(self, kb: KnowledgeBase, commune: Commune, top_procedures: Sequence[str] = ()) -> None:
+    def __init__(self, kb: KnowledgeBase, commune: Commune, top_procedures: Sequence[str] = (),
+                 catalog: Tier | None = None) -> None:
         self.kb = kb
         self.commune = commune
         self.top = tuple(top_procedures)
+        self.catalog = catalog  # the national portal's records, behind the curated ones
+
+    def _exists(self, procedure_id: str | None) -> bool:
+        if not procedure_id:
+            return False
+        return bool(self.kb.get(procedure_id)) or (self.catalog is not None
+                                                   and self.catalog.record(procedure_id) is not None)
 
     def procedure_buttons(self, intent: Intent = Intent.ASK_OVERVIEW) -> list[dict[str, str]]:
         """One button per top procedure, labelled with its short button text, not the formal name: a
@@ -42,14 +57,48 @@ class ProcedureAnswers:
         return Outcome(Reply(text, Topic.CLARIFY, None, buttons), context.with_(procedure=None, topic=topic))
 
     def answer(self, procedure_id: str, topic: Topic, context: Context, also: tuple[Topic, ...] = ()) -> Outcome:
-        reply = answers.answer(self.kb.procedures[procedure_id], topic, self.commune, also)
+        record = self.catalog.record(procedure_id) if self.catalog is not None else None
+        if record is not None:
+            text = catalog_answers.answer_text(record, topic, self.commune, also)
+            buttons = answers.topic_buttons(procedure_id, skip=(topic, *also))
+            reply = Reply(text, topic, procedure_id, buttons, source="portal")
+        else:
+            reply = answers.answer(self.kb.procedures[procedure_id], topic, self.commune, also)
         return Outcome(reply, context.with_(procedure=procedure_id, topic=topic))
+
+    def long_tail(self, turn: Turn, topic: Topic, context: Context) -> Outcome:
+        """A procedure the curated KB does not have: the national catalog's answer, a choice of its
+        closest records, or an honest "not this one"."""
+        found = self.catalog.find(turn.text) if self.catalog is not None else None
+        if found is None or found.kind == "none":
+            return self.unknown(context)
+        if found.kind == "kb" and found.kb_id:
+            return self.answer(found.kb_id, topic, context, turn.also_asked)
+        if found.kind == "answer":
+            return self.answer(portal_id(found.records[0].code), topic, context, turn.also_asked)
+        return self._offer(found, topic, context)
+
+    def _offer(self, found: Found, topic: Topic, context: Context) -> Outcome:
+        """Two to four portal procedures to choose from; the topic waits in the context."""
+        intent = TOPIC_INTENT.get(topic, Intent.ASK_OVERVIEW)
+        titles = catalog_answers.choice_titles([r.name for r in found.records], CHOICE_TITLE)
+        buttons = [{"title": title, "payload": payload(intent, portal_id(r.code))}
+                   for title, r in zip(titles, found.records, strict=True)]
+        text = ("Tôi tìm thấy vài thủ tục gần với câu hỏi trên Cổng Dịch vụ công quốc gia. "
+                "Bạn hỏi thủ tục nào? Chọn bên dưới.")
+        return Outcome(Reply(text, Topic.CLARIFY, None, buttons, source="portal"),
+                       context.with_(procedure=None, topic=topic))
 
     def respond(self, turn: Turn) -> Outcome:
         """The reply for this turn and the context to keep."""
         intent, context = turn.intent, turn.context
-        named = turn.procedure if turn.procedure and self.kb.get(turn.procedure) else None
-        known = context.procedure if context.procedure and self.kb.get(context.procedure) else None
+        named = turn.procedure if self._exists(turn.procedure) else None
+        if named and self.catalog is not None and not named.startswith(PORTAL) and turn.text:
+            found = self.catalog.more_specific(turn.text, named)
+            if found is not None and found.kind == "choose":
+                return self._offer(found, INTENT_TOPIC.get(intent, Topic.OVERVIEW), context)
+            named = portal_id(found.records[0].code) if found is not None else named
+        known = context.procedure if self._exists(context.procedure) else None
         # The previous procedure carries over only to a message that names nothing else: "mất bao
         # lâu?" asks about it, "làm sổ đỏ ở đâu?" does not.
         other = turn.unknown_object if not named else None
@@ -70,13 +119,15 @@ class ProcedureAnswers:
             else:  # only a procedure named: keep the topic being discussed
                 topic = context.topic if context.topic in ANSWER_TOPICS else Topic.OVERVIEW
             if not pid and other:
-                return self.unknown(context)
+                return self.long_tail(turn, topic, context)
             if not pid:
                 return self.clarify(topic, context=context)
             return self.answer(pid, topic, context, turn.also_asked)
 
-        if intent in (None, Intent.NLU_FALLBACK) and other:
-            return self.unknown(context)  # "đăng ký cai nghiện": procedural, but not one we know
+        if intent in _NOT_A_QUESTION and other:
+            # "đăng ký cai nghiện": procedural, but not one we curated (the classifier has no intent
+            # for what it never saw, and often guesses out of scope)
+            return self.long_tail(turn, Topic.OVERVIEW, context)
 
         # Small talk does not forget what we were talking about.
         return Outcome(self.small_talk(intent, known), context.with_(procedure=known))

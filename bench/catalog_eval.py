@@ -1,0 +1,110 @@
+"""The national-catalog tier on questions about procedures the curated KB does not have (issue 14).
+
+For each question of ../shared/eval/longtail_dev.yaml (or --cases FILE): the trained NLU reads it, the
+dialogue answers it with the catalog behind the KB (as `action_answer` does), and the reply is scored:
+- right: it answers an accepted procedure (a KB id, or "portal:<code>"), or offers one among its
+  choices;
+- honest: for a question no record fits (`absent: true`), the reply names no procedure;
+- sourced: every portal answer ends with its source line and link.
+Also the catalog search time per question (p95, target ≤ 5 ms), with the reference loop.
+
+Run: `.venv/bin/python bench/catalog_eval.py [--errors]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.latency import machine_speed_ms, percentile  # noqa: E402
+from bot.runtime.environment import apply_quiet_env, hide_jax  # noqa: E402
+from bot.runtime.training import is_up_to_date, model_path, train  # noqa: E402
+
+CASES = ROOT.parent / "shared" / "eval" / "longtail_dev.yaml"
+TARGET_RIGHT = 0.90
+
+
+def accepted(reply, accept: list[str]) -> bool:
+    ids = {a if not a[:1].isdigit() else f"portal:{a}" for a in accept}
+    if reply.procedure_id in ids:
+        return True
+    offered = any(any(i in (b.get("payload") or "") for i in ids) for b in reply.buttons)
+    return offered and reply.topic.value == "clarify"
+
+
+async def _run(cases: list[dict], show_errors: bool) -> None:
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    from bot.actions.answer import dialogue
+    from bot.catalog.answers import SOURCE_LINE
+    from bot.dialogue.intents import Intent
+    from bot.dialogue.status import entity_values
+    from bot.dialogue.turn import Turn
+
+    configure_structlog(logging.WARNING)
+    agent = Agent.load(str(model_path(ROOT)))
+    talk = dialogue()
+    tier = talk.answers.catalog
+    right = honest = sourced = portal = present = absent = 0
+    search_ms: list[float] = []
+    for case in cases:
+        parse = await agent.parse_message(case["say"])
+        entities = entity_values(parse.get("entities") or [])
+        turn = Turn(sender="bench", text=case["say"], intent=Intent.parse(parse["intent"]["name"]),
+                    procedure=entities.get("procedure"), unknown_object=entities.get("object"), entities=entities)
+        reply = talk.handle(turn).reply
+        if tier is not None:
+            started = time.perf_counter()
+            tier.search.decide(case["say"])
+            search_ms.append((time.perf_counter() - started) * 1000)
+        if reply.source == "portal" and reply.procedure_id:
+            portal += 1
+            sourced += reply.text.splitlines()[-1] == SOURCE_LINE and "Nguồn: http" in reply.text
+        if case.get("absent"):
+            absent += 1
+            ok = reply.procedure_id is None and not any("portal:" in (b.get("payload") or "") for b in reply.buttons)
+            honest += ok
+        else:
+            present += 1
+            ok = accepted(reply, case.get("accept", []))
+            right += ok
+        if show_errors and not ok:
+            print(f"- {case['say']!r}: {reply.topic.value} {reply.procedure_id} "
+                  f"{[b['title'][:40] for b in reply.buttons][:4]}")
+    print(f"catalog: {len(tier) if tier is not None else 0} records")
+    print(f"right answer or right choice offered: {right}/{present} = {right / max(present, 1):.2f} "
+          f"(target ≥ {TARGET_RIGHT:.2f})")
+    print(f"honest on absent ones: {honest}/{absent}")
+    print(f"portal answers that show their source: {sourced}/{portal}")
+    if search_ms:
+        print(f"catalog search per question: mean {sum(search_ms) / len(search_ms):.2f} ms, "
+              f"p95 {percentile(search_ms, 0.95):.2f} ms (reference loop {machine_speed_ms():.0f} ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=Path, default=CASES)
+    parser.add_argument("--errors", action="store_true", help="list the questions not answered right")
+    args = parser.parse_args()
+    if not args.cases.exists():
+        sys.exit(f"{args.cases} not found (../shared is beside the checkout on development machines)")
+    apply_quiet_env()
+    hide_jax()
+    if not is_up_to_date(ROOT):
+        train(ROOT)
+    cases = yaml.safe_load(args.cases.read_text(encoding="utf-8"))["cases"]
+    asyncio.run(_run(cases, args.errors))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""The national catalog as the second tier of knowledge, behind the curated procedures.
+
+The curated KB always wins for its own procedures: a portal record whose code is a KB entry's `code`
+or one of its `related_codes` is answered from the KB. A portal procedure is named in the dialogue
+as "portal:<code>", so follow-ups ("mất bao lâu?") and buttons work as for KB ids.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.catalog.model import Catalog, CatalogRecord
+from bot.catalog.search import STOP, CatalogSearch, Entry
+from bot.catalog.terms import everyday_phrases
+from bot.kb import KnowledgeBase
+from bot.nlu.cues import TOPIC_CUES
+from bot.nlu.normalize import normalize_folded
+
+logger = logging.getLogger(__name__)
+# What a question asks about a procedure ("lệ phí", "bao lâu", "ở đâu") does not name one.
+_TOPIC_PHRASES = sorted({phrase for phrases in TOPIC_CUES.values() for phrase in phrases}, key=len, reverse=True)
+
+
+# An age or a date describes the person, not the procedure: "con tôi 14 tuổi làm căn cước" is the
+# curated căn cước, even though the portal files under-14s separately.
+_ABOUT_THE_PERSON = frozenset(normalize_folded("tuổi tháng năm ngày sinh già trẻ em bé cháu").split())
+
+
+def _without_topic_cues(words: list[str]) -> list[str]:
+    out, i = [], 0
+    while i < len(words):
+        cue = next((p for p in _TOPIC_PHRASES if tuple(words[i : i + len(p)]) == p), None)
+        if cue:
+            i += len(cue)
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+PORTAL = "portal:"
+# A question says more than the curated procedure's name when at least this many of its other words,
+# and this share of them, are in one portal procedure's name.
+MIN_MORE_WORDS = 2
+MORE_SHARE = 0.75
+NAMED_ALL = 0.9  # or the question holds (nearly) all of a portal name that is longer than the alias
+
+
+def portal_id(code: str) -> str:
+    return PORTAL + code
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the catalog says about a question: `kb` (a curated procedure, by id), `answer` (one
+    record), `choose` (two to four records) or `none`."""
+
+    kind: str
+    kb_id: str | None = None
+    records: tuple[CatalogRecord, ...] = ()
+
+
+class CatalogTier:
+    def __init__(self, catalog: Catalog, kb: KnowledgeBase) -> None:
+        self.catalog = catalog
+        self._kb = kb
+        self.search = CatalogSearch(Entry(r.code, r.name, r.levels, r.field or "") for r in catalog)
+        self._kb_of: dict[str, str] = {}
+        for pid, procedure in kb.procedures.items():
+            for code in (procedure.code, *procedure.related_codes):
+                if code:
+                    self._kb_of.setdefault(code, pid)
+
+    def __len__(self) -> int:
+        return len(self.catalog)
+
+    def record(self, procedure_id: str | None) -> CatalogRecord | None:
+        """The record a "portal:<code>" id names, or None."""
+        if not procedure_id or not procedure_id.startswith(PORTAL):
+            return None
+        return self.catalog.get(procedure_id[len(PORTAL):])
+
+    def kb_id(self, code: str) -> str | None:
+        return self._kb_of.get(code)
+
+    def more_specific(self, text: str, kb_id: str) -> Found | None:
+        """Portal procedures the question names beyond the curated one it mentions, or None.
+
+        "kết hôn với người nước ngoài ở khu vực biên giới" says more than "kết hôn", and its other
+        words are the portal's "đăng ký kết hôn có yếu tố nước ngoài tại khu vực biên giới";
+        "thông báo lưu trú cho người thân" names all of "Thông báo lưu trú", which is more than the
+        curated "lưu trú". "đăng ký kết hôn cần giấy tờ gì" asks about the curated one."""
+        procedure = self._kb.get(kb_id)
+        decision = self.search.decide(text)
+        if procedure is None or decision.kind == "none":
+            return None
+        words = normalize_folded(text).split()
+        alias: list[str] = []
+        for candidate in sorted((normalize_folded(a).split() for a in procedure.aliases), key=len, reverse=True):
+            at = next((i for i in range(len(words)) if words[i : i + len(candidate)] == candidate), None)
+            if at is not None:
+                alias, words = candidate, words[:at] + words[at + len(candidate):]
+                break
+        rest = [w for w in dict.fromkeys(_without_topic_cues(words))
+                if w not in STOP and w not in _ABOUT_THE_PERSON and not w.isdigit()]
+        best = decision.matches[0]
+        name = normalize_folded(best.name).split()
+        # A word is in the name as typed, or through the official words its everyday phrase stands
+        # for ("hợp đồng" is the portal's "giao dịch").
+        held = set(name) | {w for phrase, official in everyday_phrases(words)
+                            if sum(o in name for o in official) * 2 >= len(official) for w in phrase}
+        said_more = len(rest) >= MIN_MORE_WORDS and sum(w in held for w in rest) / len(rest) >= MORE_SHARE
+        named_all = best.name_share >= NAMED_ALL and len({w for w in name if w not in STOP} - set(alias)) >= 2
+        if not (said_more or named_all):
+            return None
+        records = tuple(r for m in decision.matches if (r := self.catalog.get(m.code)) is not None
+                        and self.kb_id(r.code) is None)
+        if not records:
+            return None
+        return Found("choose" if decision.kind == "choose" and len(records) > 1 else "answer", None,
+                     records if decision.kind == "choose" else records[:1])
+
+    def find(self, text: str) -> Found:
+        decision = self.search.decide(text)
+        if decision.kind == "none":
+            return Found("none")
+        kb_id = self.kb_id(decision.matches[0].code)
+        if kb_id is not None:
+            return Found("kb", kb_id)
+        records = tuple(r for m in decision.matches if (r := self.catalog.get(m.code)) is not None
+                        and self.kb_id(r.code) is None)
+        if not records:
+            return Found("none")
+        kind = "choose" if decision.kind == "choose" and len(records) > 1 else "answer"
+        return Found(kind, None, records if kind == "choose" else records[:1])
+
+
+class BackgroundTier:
+    """A CatalogTier built in a background thread: reading 2,600 records and indexing their names
+    takes about a second on a commune laptop, which must not delay the assistant's start. Until it
+    is ready, a question about the long tail waits a little, then gets the honest "not this one"."""
+
+    def __init__(self, load: Callable[[], Catalog], kb: KnowledgeBase, wait_seconds: float = 5.0) -> None:
+        self._tier: CatalogTier | None = None
+        self._ready = threading.Event()
+        self._wait = wait_seconds
+
+        def build() -> None:
+            try:
+                catalog = load()
+                self._tier = CatalogTier(catalog, kb) if catalog else None
+            except Exception:  # a broken catalog must never take the curated answers down
+                logger.exception("national catalog could not be indexed; answering from the KB only")
+            finally:
+                self._ready.set()
+
+        threading.Thread(target=build, name="catalog-index", daemon=True).start()
+
+    def ready(self, wait: bool = False) -> CatalogTier | None:
+        if wait:
+            self._ready.wait(self._wait)
+        return self._tier if self._ready.is_set() else None
+
+    def __len__(self) -> int:
+        tier = self.ready()
+        return len(tier) if tier is not None else 0
+
+    def record(self, procedure_id: str | None) -> CatalogRecord | None:
+        tier = self.ready(wait=bool(procedure_id and procedure_id.startswith(PORTAL)))
+        return tier.record(procedure_id) if tier is not None else None
+
+    def find(self, text: str) -> Found:
+        tier = self.ready(wait=True)
+        return tier.find(text) if tier is not None else Found("none")
+
+    def more_specific(self, text: str, kb_id: str) -> Found | None:
+        tier = self.ready()  # the curated answer needs no wait
+        return tier.more_specific(text, kb_id) if tier is not None else None
+
+    @property
+    def search(self) -> CatalogSearch | None:
+        tier = self.ready(wait=True)
+        return tier.search if tier is not None else None
+
+
+Tier = CatalogTier | BackgroundTier  # what the dialogue is given

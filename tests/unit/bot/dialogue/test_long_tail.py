@@ -1,0 +1,103 @@
+"""The national catalog behind the curated procedures, in the dialogue (bot/dialogue/respond.py with
+bot/catalog/tier.py): answer, choose, follow up, or say honestly that nothing is close."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.catalog.model import IN_PERSON, ONLINE, Catalog, CatalogRecord, Channel, Document
+from bot.catalog.tier import CatalogTier
+from bot.dialogue.intents import Intent, Topic
+from bot.dialogue.respond import ProcedureAnswers
+from bot.dialogue.turn import Context, Outcome, Turn
+from bot.kb import load_kb
+from bot.settings import Commune
+
+COMMUNE = Commune("Xã Thử", "Bộ phận Một cửa", "Thôn 2", "0999 000 111", "7h30–17h")
+URL = "https://dichvucong.gov.vn/p/{}"
+
+
+def _record(code: str, name: str, **fields) -> CatalogRecord:
+    return CatalogRecord(code=code, name=name, url=URL.format(code), levels=("Cấp xã",), crawled="2026-06", **fields)
+
+
+RECORDS = (
+    _record("9.000001", "Đăng ký đất đai, cấp Giấy chứng nhận quyền sử dụng đất lần đầu",
+            where="Bộ phận Một cửa Ủy ban nhân dân xã", authority="Ủy ban nhân dân xã",
+            documents=tuple(Document(f"Giấy tờ số {i}", "1 bản chính") for i in range(1, 9)),
+            channels=(Channel(IN_PERSON, "20 ngày làm việc", "Lệ phí 100.000 đồng"),
+                      Channel(ONLINE, "20 ngày làm việc", "Lệ phí 100.000 đồng"))),
+    _record("9.000002", "Đăng ký việc nuôi con nuôi trong nước", channels=(Channel(IN_PERSON, "20 ngày"),)),
+    _record("9.000003", "Đăng ký lại việc nuôi con nuôi trong nước"),
+    _record("9.000004", "Thủ tục đăng ký kết hôn có yếu tố nước ngoài tại khu vực biên giới"),
+    # The curated khai_sinh entry's own code: the KB answers it, never the catalog.
+    _record("1.001193", "Thủ tục đăng ký khai sinh"),
+)
+
+
+@pytest.fixture(scope="module")
+def answers(root: Path) -> ProcedureAnswers:
+    kb = load_kb(root / "procedures_kb")
+    return ProcedureAnswers(kb, COMMUNE, ("khai_sinh",), CatalogTier(Catalog(RECORDS, "2026-06"), kb))
+
+
+def _say(answers: ProcedureAnswers, text: str, intent: str, context: Context | None = None,
+         procedure: str | None = None, unknown: str | None = None) -> Outcome:
+    return answers.respond(Turn(sender="t", text=text, intent=Intent.parse(intent), procedure=procedure,
+                                unknown_object=unknown, context=context or Context()))
+
+
+def test_a_procedure_the_kb_lacks_is_answered_from_the_catalog_with_its_source(answers) -> None:
+    outcome = _say(answers, "làm sổ đỏ lần đầu ở đâu", "ask_where", unknown="sổ đỏ")
+    reply = outcome.reply
+    assert reply.procedure_id == "portal:9.000001" and reply.topic == Topic.WHERE
+    assert reply.custom["source"] == "portal"
+    assert "Bộ phận Một cửa Ủy ban nhân dân xã" in reply.text
+    assert URL.format("9.000001") in reply.text and "2026-06" in reply.text
+    assert reply.text.splitlines()[-1].startswith("Thông tin này lấy từ Cổng Dịch vụ công")
+    assert all("portal:9.000001" in b["payload"] for b in reply.buttons)
+    # A follow-up keeps the portal procedure.
+    follow = _say(answers, "mất bao lâu?", "ask_time", outcome.context)
+    assert follow.reply.procedure_id == "portal:9.000001" and "20 ngày làm việc" in follow.reply.text
+
+
+def test_a_long_list_of_papers_shows_the_first_and_points_to_the_rest(answers) -> None:
+    reply = _say(answers, "làm sổ đỏ cần giấy tờ gì", "ask_documents", unknown="sổ đỏ").reply
+    shown = [line for line in reply.text.splitlines() if line[:1].isdigit()]
+    assert len(shown) == 5 and "3 giấy tờ khác" in reply.text
+
+
+def test_close_records_are_offered_to_choose_and_a_choice_is_answered(answers) -> None:
+    outcome = _say(answers, "thủ tục nuôi con nuôi", "ask_overview", unknown="nuôi con nuôi")
+    assert outcome.reply.topic == Topic.CLARIFY and outcome.reply.custom["source"] == "portal"
+    payloads = [b["payload"] for b in outcome.reply.buttons]
+    assert any("portal:9.000002" in p for p in payloads) and any("portal:9.000003" in p for p in payloads)
+    chosen = _say(answers, "", "ask_overview", outcome.context, procedure="portal:9.000002")
+    assert chosen.reply.procedure_id == "portal:9.000002" and chosen.reply.custom["source"] == "portal"
+
+
+def test_nothing_close_gets_an_honest_answer_and_forgets_the_context(answers) -> None:
+    outcome = _say(answers, "xin học bổng cho con", "ask_overview", Context(procedure="portal:9.000001"),
+                   unknown="học bổng")
+    assert outcome.reply.topic == Topic.UNKNOWN_PROCEDURE and outcome.context.procedure is None
+
+
+def test_the_curated_kb_answers_its_own_procedures(answers) -> None:
+    reply = _say(answers, "thủ tục đăng ký khai sinh", "ask_overview", unknown="x").reply
+    assert reply.procedure_id == "khai_sinh" and reply.custom["source"] == "kb"
+
+
+def test_without_a_catalog_the_unknown_answer_stays(root: Path) -> None:
+    kb = load_kb(root / "procedures_kb")
+    bare = ProcedureAnswers(kb, COMMUNE, ("khai_sinh",))
+    assert _say(bare, "làm sổ đỏ ở đâu", "ask_where", unknown="sổ đỏ").reply.topic == Topic.UNKNOWN_PROCEDURE
+
+
+def test_a_portal_procedure_named_word_for_word_beats_the_curated_one_it_contains(answers) -> None:
+    text = "kết hôn với người nước ngoài ở khu vực biên giới"
+    assert _say(answers, text, "ask_overview", procedure="ket_hon").reply.procedure_id == "portal:9.000004"
+    # The curated procedure asked about in everyday words stays curated.
+    reply = _say(answers, "đăng ký kết hôn cần giấy tờ gì", "ask_documents", procedure="ket_hon").reply
+    assert reply.procedure_id == "ket_hon" and reply.custom["source"] == "kb"
