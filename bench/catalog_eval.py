@@ -45,7 +45,7 @@ async def _run(cases: list[dict], show_errors: bool) -> None:
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.actions.answer import dialogue
+    from bot.actions.answer import dialogue, guessed
     from bot.catalog.answers import SOURCE_LINE
     from bot.dialogue.intents import Intent
     from bot.dialogue.status import entity_values
@@ -61,7 +61,8 @@ async def _run(cases: list[dict], show_errors: bool) -> None:
         parse = await agent.parse_message(case["say"])
         entities = entity_values(parse.get("entities") or [])
         turn = Turn(sender="bench", text=case["say"], intent=Intent.parse(parse["intent"]["name"]),
-                    procedure=entities.get("procedure"), unknown_object=entities.get("object"), entities=entities)
+                    procedure=entities.get("procedure"), procedure_guessed=guessed(parse.get("entities") or []),
+                    unknown_object=entities.get("object"), entities=entities)
         reply = talk.handle(turn).reply
         if tier is not None:
             started = time.perf_counter()

@@ -16,6 +16,7 @@ from bot.dialogue.status import entity_values
 from bot.dialogue.turn import Context, Outcome, Turn
 from bot.kb import KnowledgeBase
 from bot.kb.shared import knowledge_base
+from bot.nlu.components import CLASSIFIER
 from bot.settings import load_settings
 
 
@@ -35,13 +36,21 @@ def topics_of(value: str | None) -> tuple[Topic, ...]:
     return tuple(_ANSWER_TOPICS[v] for v in (value or "").split(",") if v in _ANSWER_TOPICS)
 
 
+def guessed(entities: list[dict[str, Any]]) -> bool:
+    """Whether the message's procedure is the NLU classifier's guess rather than a name it holds."""
+    first = next((e for e in entities if e.get("entity") == "procedure"), None)
+    return first is not None and first.get("extractor") == CLASSIFIER
+
+
 def turn_of(tracker: Tracker) -> Turn:
-    entities = entity_values(tracker.latest_message.get("entities") or [])
+    raw = tracker.latest_message.get("entities") or []
+    entities = entity_values(raw)
     return Turn(
         sender=tracker.sender_id,
         text=_user_text(tracker),
         intent=Intent.parse((tracker.latest_message.get("intent") or {}).get("name")),
         procedure=entities.get("procedure"),
+        procedure_guessed=guessed(raw),
         unknown_object=entities.get("object"),
         also_asked=topics_of(entities.get("also_asked")),
         entities=entities,

@@ -97,6 +97,7 @@ class Match:
     coverage: float  # the larger of the two shares below
     asked_share: float = 0.0  # of the question's words (weighted by rarity), the share the name holds
     name_share: float = 0.0  # of the name's words, the share the question holds
+    variant_asked: bool = False  # the name is a variant ("lưu động", "biên giới") the question asks for
 
     @property
     def exact(self) -> bool:
@@ -238,7 +239,8 @@ class CatalogSearch:
         held = sum(weight for w, weight in query.either.items() if w in facts.content)
         name_share = held / facts.content_weight if facts.content_weight else 0.0
         coverage = max(asked_share, name_share)
-        return Match(code, self._entries[code].name, score * (0.5 + coverage), coverage, asked_share, name_share)
+        return Match(code, self._entries[code].name, score * (0.5 + coverage), coverage, asked_share, name_share,
+                     any(v in query.variants for v in facts.variants))
 
     def decide(self, text: str) -> Decision:
         """One answer, a few to choose from, or nothing close."""

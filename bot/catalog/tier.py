@@ -46,6 +46,8 @@ PORTAL = "portal:"
 MIN_MORE_WORDS = 2
 MORE_SHARE = 0.75
 NAMED_ALL = 0.9  # or the question holds (nearly) all of a portal name that is longer than the alias
+MOSTLY_NAMED = 0.8
+OUTRIGHT = 0.8
 
 
 def portal_id(code: str) -> str:
@@ -113,14 +115,30 @@ class CatalogTier:
                             if sum(o in name for o in official) * 2 >= len(official) for w in phrase}
         said_more = len(rest) >= MIN_MORE_WORDS and sum(w in held for w in rest) / len(rest) >= MORE_SHARE
         named_all = best.name_share >= NAMED_ALL and len({w for w in name if w not in STOP} - set(alias)) >= 2
-        if not (said_more or named_all):
+        # Saying more is not enough on its own ("làm khai tử với tiền mai táng thì bao lâu" is still
+        # the curated khai tử): the portal record must be a variant the question asks for, or the
+        # question must hold most of its name.
+        if not (named_all or (said_more and (best.variant_asked or best.name_share >= MOSTLY_NAMED))):
             return None
+        if decision.kind != "answer" and not named_all:
+            return None  # a choice between portal records would hide the curated answer
         records = tuple(r for m in decision.matches if (r := self.catalog.get(m.code)) is not None
                         and self.kb_id(r.code) is None)
         if not records:
             return None
         return Found("choose" if decision.kind == "choose" and len(records) > 1 else "answer", None,
                      records if decision.kind == "choose" else records[:1])
+
+    def named_outright(self, text: str) -> Found | None:
+        """One portal procedure whose name holds most of the question's words ("cấp lại giấy phép lái
+        xe"), or None: what beats a classifier's guess, which long stories often get."""
+        decision = self.search.decide(text)
+        if decision.kind != "answer" or decision.matches[0].asked_share < OUTRIGHT:
+            return None
+        record = self.catalog.get(decision.matches[0].code)
+        if record is None or self.kb_id(record.code) is not None:
+            return None
+        return Found("answer", None, (record,))
 
     def find(self, text: str) -> Found:
         decision = self.search.decide(text)
@@ -178,6 +196,10 @@ class BackgroundTier:
     def more_specific(self, text: str, kb_id: str) -> Found | None:
         tier = self.ready()  # the curated answer needs no wait
         return tier.more_specific(text, kb_id) if tier is not None else None
+
+    def named_outright(self, text: str) -> Found | None:
+        tier = self.ready()
+        return tier.named_outright(text) if tier is not None else None
 
     @property
     def search(self) -> CatalogSearch | None:

@@ -95,6 +95,8 @@ class ProcedureAnswers:
         named = turn.procedure if self._exists(turn.procedure) else None
         if named and self.catalog is not None and not named.startswith(PORTAL) and turn.text:
             found = self.catalog.more_specific(turn.text, named)
+            if found is None and turn.procedure_guessed:
+                found = self.catalog.named_outright(turn.text)
             if found is not None and found.kind == "choose":
                 return self._offer(found, INTENT_TOPIC.get(intent, Topic.OVERVIEW), context)
             named = portal_id(found.records[0].code) if found is not None else named

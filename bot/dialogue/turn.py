@@ -52,6 +52,9 @@ class Turn:
     text: str  # what the person typed or said, as sent (not the NLU's normalised copy)
     intent: Intent | None = None
     procedure: str | None = None  # the procedure the message names (the NLU's entity)
+    # The procedure is the NLU classifier's guess from words that name no curated procedure ("cấp lại
+    # giấy phép lái xe" guessed as a copy of a civil-status paper): a portal name match beats it.
+    procedure_guessed: bool = False
     # What the message names when it names no known procedure ("sổ đỏ"): the NLU's `object` entity.
     unknown_object: str | None = None
     # Other topics the same message asks ("làm ở đâu, mất bao lâu?"): the NLU's `also_asked` entity.

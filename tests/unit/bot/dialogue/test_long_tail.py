@@ -32,6 +32,7 @@ RECORDS = (
     _record("9.000002", "Đăng ký việc nuôi con nuôi trong nước", channels=(Channel(IN_PERSON, "20 ngày"),)),
     _record("9.000003", "Đăng ký lại việc nuôi con nuôi trong nước"),
     _record("9.000004", "Thủ tục đăng ký kết hôn có yếu tố nước ngoài tại khu vực biên giới"),
+    _record("9.000005", "Cấp lại giấy phép lái xe"),
     # The curated khai_sinh entry's own code: the KB answers it, never the catalog.
     _record("1.001193", "Thủ tục đăng ký khai sinh"),
 )
@@ -101,3 +102,11 @@ def test_a_portal_procedure_named_word_for_word_beats_the_curated_one_it_contain
     # The curated procedure asked about in everyday words stays curated.
     reply = _say(answers, "đăng ký kết hôn cần giấy tờ gì", "ask_documents", procedure="ket_hon").reply
     assert reply.procedure_id == "ket_hon" and reply.custom["source"] == "kb"
+
+
+def test_a_portal_name_beats_the_classifiers_guess_but_not_a_named_procedure(answers) -> None:
+    def ask(guessed: bool) -> str | None:
+        return answers.respond(Turn(sender="t", text="cấp lại giấy phép lái xe", intent=Intent.ASK_OVERVIEW,
+                                    procedure="trich_luc_ho_tich", procedure_guessed=guessed)).reply.procedure_id
+    assert ask(guessed=True) == "portal:9.000005"
+    assert ask(guessed=False) == "trich_luc_ho_tich"
