@@ -58,7 +58,8 @@ def _url(match: re.Match[str]) -> str:
     address = match.group(0).rstrip(".,;:")
     trailing = match.group(0)[len(address):]
     bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", address, flags=re.IGNORECASE).rstrip("/").lower()
-    return KNOWN_SITES.get(bare, "trang web") + trailing
+    host = bare.split("/", 1)[0]  # a page of a known site is said as the site: its path means nothing aloud
+    return KNOWN_SITES.get(bare, KNOWN_SITES.get(host, "trang web")) + trailing
 
 
 def _date(match: re.Match[str]) -> str:

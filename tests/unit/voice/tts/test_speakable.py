@@ -39,6 +39,7 @@ from voice.tts.speakable import speakable
     ("Cổng Dịch vụ công quốc gia (dichvucong.gov.vn).", "Cổng Dịch vụ công quốc gia."),
     ("Đăng nhập VNeID hoặc dichvucong.gov.vn.", "Đăng nhập VNeID hoặc trang web Dịch vụ công quốc gia."),
     ("Xem https://example.org/a?b=1 nhé", "Xem trang web nhé."),
+    ("Nguồn: https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb", "Nguồn: trang web Dịch vụ công quốc gia."),
     ("Thẻ bảo hiểm y tế (BHYT) dùng khi đi khám", "Thẻ bảo hiểm y tế dùng khi đi khám."),
     ("HĐND tỉnh, BHXH huyện, số CCCD", "Hội đồng nhân dân tỉnh, bảo hiểm xã hội huyện, số căn cước công dân."),
     ("Giấy tờ (căn cước, hộ chiếu…) – 1 bản sao", "Giấy tờ (căn cước, hộ chiếu), 1 bản sao."),
