@@ -16,7 +16,7 @@ from bot.dialogue.status import entity_values
 from bot.dialogue.turn import Context, Outcome, Turn
 from bot.kb import KnowledgeBase
 from bot.kb.shared import knowledge_base
-from bot.nlu.components import CLASSIFIER
+from bot.nlu.names import CLASSIFIER
 from bot.settings import load_settings
 
 

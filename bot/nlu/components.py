@@ -29,15 +29,12 @@ from bot.nlu import cues
 from bot.nlu.arbiter import SPECIFIC_TOPICS, also_asked, arbitrate
 from bot.nlu.focus import BOUNDARIES, focus, questions, with_boundaries
 from bot.nlu.followup import FollowUpWords
+from bot.nlu.names import ALSO_ASKED, CLASSIFIER, ENTITY, OBJECT
 from bot.nlu.normalize import normalize_folded
 from bot.nlu.procedure_classifier import NONE, ProcedureClassifier
 from bot.nlu.procedure_index import Mention, ProcedureIndex
 
-ENTITY = "procedure"
-OBJECT = "object"  # words of a message that names no known procedure but something else (bot/nlu/followup.py)
-ALSO_ASKED = "also_asked"  # other topics the message asks, comma-separated (bot/nlu/arbiter.py)
 SITUATIONS = "procedure_situation"
-CLASSIFIER = "ProcedureClassifier"  # the extractor named on the classifier's guesses
 # A question naming no procedure in this many words or fewer is a follow-up: the classifier's "none".
 FOLLOW_UP_WORDS = 5
 # How sure the classifier must be to put an acted-on procedure before the paper the message names.
