@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.catalog.terms import official_words
@@ -141,12 +141,13 @@ def _has(words: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(words[i : i + len(phrase)]) == phrase for i in range(len(words)))
 
 
-def _without_places(words: list[str]) -> list[str]:
+def without_phrases(words: list[str], phrases: Sequence[tuple[str, ...]]) -> list[str]:
+    """The words with every occurrence of the phrases taken out (the first listed wins at a place)."""
     out, i = [], 0
     while i < len(words):
-        place = next((p for p in _PLACES if tuple(words[i : i + len(p)]) == p), None)
-        if place:
-            i += len(place)
+        phrase = next((p for p in phrases if tuple(words[i : i + len(p)]) == p), None)
+        if phrase:
+            i += len(phrase)
         else:
             out.append(words[i])
             i += 1
@@ -202,7 +203,7 @@ class CatalogSearch:
 
     def search(self, text: str, limit: int = 10) -> list[Match]:
         """The best procedures for a question, best first."""
-        asked = _without_places(normalize_folded(text).split())
+        asked = without_phrases(normalize_folded(text).split(), _PLACES)
         named = _proper_names(text)
         own = [w for w in dict.fromkeys(asked) if w not in STOP and w not in named]
         official = [w for w in official_words(asked) if w not in STOP]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.catalog.model import Catalog, CatalogRecord
-from bot.catalog.search import STOP, CatalogSearch, Entry
+from bot.catalog.search import STOP, CatalogSearch, Entry, without_phrases
 from bot.catalog.terms import everyday_phrases
 from bot.kb import KnowledgeBase
 from bot.nlu.cues import TOPIC_CUES
@@ -29,16 +29,6 @@ _TOPIC_PHRASES = sorted({phrase for phrases in TOPIC_CUES.values() for phrase in
 _ABOUT_THE_PERSON = frozenset(normalize_folded("tuổi tháng năm ngày sinh già trẻ em bé cháu").split())
 
 
-def _without_topic_cues(words: list[str]) -> list[str]:
-    out, i = [], 0
-    while i < len(words):
-        cue = next((p for p in _TOPIC_PHRASES if tuple(words[i : i + len(p)]) == p), None)
-        if cue:
-            i += len(cue)
-        else:
-            out.append(words[i])
-            i += 1
-    return out
 
 PORTAL = "portal:"
 # A question says more than the curated procedure's name when at least this many of its other words,
@@ -105,7 +95,7 @@ class CatalogTier:
             if at is not None:
                 alias, words = candidate, words[:at] + words[at + len(candidate):]
                 break
-        rest = [w for w in dict.fromkeys(_without_topic_cues(words))
+        rest = [w for w in dict.fromkeys(without_phrases(words, _TOPIC_PHRASES))
                 if w not in STOP and w not in _ABOUT_THE_PERSON and not w.isdigit()]
         best = decision.matches[0]
         name = normalize_folded(best.name).split()
