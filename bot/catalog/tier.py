@@ -85,8 +85,7 @@ class CatalogTier:
         "thông báo lưu trú cho người thân" names all of "Thông báo lưu trú", which is more than the
         curated "lưu trú". "đăng ký kết hôn cần giấy tờ gì" asks about the curated one."""
         procedure = self._kb.get(kb_id)
-        decision = self.search.decide(text)
-        if procedure is None or decision.kind == "none":
+        if procedure is None:
             return None
         words = normalize_folded(text).split()
         alias: list[str] = []
@@ -97,6 +96,11 @@ class CatalogTier:
                 break
         rest = [w for w in dict.fromkeys(without_phrases(words, _TOPIC_PHRASES))
                 if w not in STOP and w not in _ABOUT_THE_PERSON and not w.isdigit()]
+        if len(rest) < MIN_MORE_WORDS:
+            return None  # nothing said beyond the curated name: most turns end here, without a search
+        decision = self.search.decide(text)
+        if decision.kind == "none":
+            return None
         best = decision.matches[0]
         name = normalize_folded(best.name).split()
         # A word is in the name as typed, or through the official words its everyday phrase stands
