@@ -25,7 +25,7 @@ WHAT_I_DO = (
 
 
 # Words nobody asks about ("cảm ơn nhiều lắm") come with greetings and thanks: those stay small talk.
-_NOT_A_QUESTION = frozenset({None, Intent.NLU_FALLBACK, Intent.OUT_OF_SCOPE})
+_NOT_A_QUESTION = frozenset({None, Intent.NLU_FALLBACK})
 CHOICE_TITLE = 60  # a portal name on a button, cut at a word: Telegram and Zalo show about this much
 
 
@@ -127,9 +127,14 @@ class ProcedureAnswers:
             return self.answer(pid, topic, context, turn.also_asked)
 
         if intent in _NOT_A_QUESTION and other:
-            # "đăng ký cai nghiện": procedural, but not one we curated (the classifier has no intent
-            # for what it never saw, and often guesses out of scope)
+            # "đăng ký cai nghiện": procedural, but not one we curated
             return self.long_tail(turn, Topic.OVERVIEW, context)
+        if intent == Intent.OUT_OF_SCOPE and other:
+            # The classifier has no intent for what it never saw and often guesses out of scope: a
+            # portal procedure answers it; if none is close, it is out of scope ("thời tiết thế nào").
+            outcome = self.long_tail(turn, Topic.OVERVIEW, context)
+            if outcome.reply.topic != Topic.UNKNOWN_PROCEDURE:
+                return outcome
 
         # Small talk does not forget what we were talking about.
         return Outcome(self.small_talk(intent, known), context.with_(procedure=known))

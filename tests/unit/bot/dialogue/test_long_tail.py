@@ -110,3 +110,10 @@ def test_a_portal_name_beats_the_classifiers_guess_but_not_a_named_procedure(ans
                                     procedure="trich_luc_ho_tich", procedure_guessed=guessed)).reply.procedure_id
     assert ask("cấp lại giấy phép lái xe", guessed=True) == "portal:9.000005"
     assert ask("cấp lại giấy khai sinh bị mất", guessed=False) == "trich_luc_ho_tich"
+
+
+def test_out_of_scope_stays_out_of_scope_when_the_catalog_has_nothing_close(answers) -> None:
+    reply = _say(answers, "hôm nay thời tiết thế nào", "out_of_scope", unknown="thời tiết").reply
+    assert reply.topic == Topic.OUT_OF_SCOPE
+    portal = _say(answers, "mình muốn nuôi con nuôi", "out_of_scope", unknown="con nuôi").reply
+    assert portal.custom["source"] == "portal"
