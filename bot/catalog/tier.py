@@ -11,9 +11,10 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.catalog.model import Catalog, CatalogRecord
-from bot.catalog.search import STOP, CatalogSearch, Entry, without_phrases
+from bot.catalog.search import STOP, CatalogSearch, Decision, Entry, without_phrases
 from bot.catalog.terms import everyday_phrases
 from bot.kb import KnowledgeBase
 from bot.nlu.cues import TOPIC_CUES
@@ -57,13 +58,19 @@ class Found:
 class CatalogTier:
     def __init__(self, catalog: Catalog, kb: KnowledgeBase) -> None:
         self.catalog = catalog
-        self._kb = kb
         self.search = CatalogSearch(Entry(r.code, r.name, r.levels, r.field or "") for r in catalog)
+        # One turn may ask several questions of the same text (is it more specific, is it named
+        # outright): the search runs once.
+        self._decide = lru_cache(maxsize=64)(self.search.decide)
         self._kb_of: dict[str, str] = {}
+        # Each curated procedure's aliases, folded, longest first: read on every curated turn.
+        self._aliases: dict[str, list[list[str]]] = {}
         for pid, procedure in kb.procedures.items():
             for code in (procedure.code, *procedure.related_codes):
                 if code:
                     self._kb_of.setdefault(code, pid)
+            self._aliases[pid] = sorted((normalize_folded(a).split() for a in procedure.aliases), key=len,
+                                        reverse=True)
 
     def __len__(self) -> int:
         return len(self.catalog)
@@ -84,12 +91,11 @@ class CatalogTier:
         words are the portal's "đăng ký kết hôn có yếu tố nước ngoài tại khu vực biên giới";
         "thông báo lưu trú cho người thân" names all of "Thông báo lưu trú", which is more than the
         curated "lưu trú". "đăng ký kết hôn cần giấy tờ gì" asks about the curated one."""
-        procedure = self._kb.get(kb_id)
-        if procedure is None:
+        if kb_id not in self._aliases:
             return None
         words = normalize_folded(text).split()
         alias: list[str] = []
-        for candidate in sorted((normalize_folded(a).split() for a in procedure.aliases), key=len, reverse=True):
+        for candidate in self._aliases[kb_id]:
             at = next((i for i in range(len(words)) if words[i : i + len(candidate)] == candidate), None)
             if at is not None:
                 alias, words = candidate, words[:at] + words[at + len(candidate):]
@@ -98,7 +104,7 @@ class CatalogTier:
                 if w not in STOP and w not in _ABOUT_THE_PERSON and not w.isdigit()]
         if len(rest) < MIN_MORE_WORDS:
             return None  # nothing said beyond the curated name: most turns end here, without a search
-        decision = self.search.decide(text)
+        decision = self._decide(text)
         if decision.kind == "none":
             return None
         best = decision.matches[0]
@@ -107,7 +113,7 @@ class CatalogTier:
         # for ("hợp đồng" is the portal's "giao dịch").
         held = set(name) | {w for phrase, official in everyday_phrases(words)
                             if sum(o in name for o in official) * 2 >= len(official) for w in phrase}
-        said_more = len(rest) >= MIN_MORE_WORDS and sum(w in held for w in rest) / len(rest) >= MORE_SHARE
+        said_more = sum(w in held for w in rest) / len(rest) >= MORE_SHARE
         named_all = best.name_share >= NAMED_ALL and len({w for w in name if w not in STOP} - set(alias)) >= 2
         # Saying more is not enough on its own ("làm khai tử với tiền mai táng thì bao lâu" is still
         # the curated khai tử): the portal record must be a variant the question asks for, or the
@@ -116,37 +122,34 @@ class CatalogTier:
             return None
         if decision.kind != "answer" and not named_all:
             return None  # a choice between portal records would hide the curated answer
+        return self._portal(decision)
+
+    def _portal(self, decision: Decision) -> Found | None:
+        """The portal records of a search decision that no curated procedure owns, as an answer (one)
+        or a choice (several); None when the curated KB owns them all."""
         records = tuple(r for m in decision.matches if (r := self.catalog.get(m.code)) is not None
                         and self.kb_id(r.code) is None)
         if not records:
             return None
-        return Found("choose" if decision.kind == "choose" and len(records) > 1 else "answer", None,
-                     records if decision.kind == "choose" else records[:1])
+        kind = "choose" if decision.kind == "choose" and len(records) > 1 else "answer"
+        return Found(kind, None, records if kind == "choose" else records[:1])
 
     def named_outright(self, text: str) -> Found | None:
         """One portal procedure whose name holds most of the question's words ("cấp lại giấy phép lái
         xe"), or None: what beats a classifier's guess, which long stories often get."""
-        decision = self.search.decide(text)
+        decision = self._decide(text)
         if decision.kind != "answer" or decision.matches[0].asked_share < OUTRIGHT:
             return None
-        record = self.catalog.get(decision.matches[0].code)
-        if record is None or self.kb_id(record.code) is not None:
-            return None
-        return Found("answer", None, (record,))
+        return self._portal(decision)
 
     def find(self, text: str) -> Found:
-        decision = self.search.decide(text)
+        decision = self._decide(text)
         if decision.kind == "none":
             return Found("none")
         kb_id = self.kb_id(decision.matches[0].code)
         if kb_id is not None:
             return Found("kb", kb_id)
-        records = tuple(r for m in decision.matches if (r := self.catalog.get(m.code)) is not None
-                        and self.kb_id(r.code) is None)
-        if not records:
-            return Found("none")
-        kind = "choose" if decision.kind == "choose" and len(records) > 1 else "answer"
-        return Found(kind, None, records if kind == "choose" else records[:1])
+        return self._portal(decision) or Found("none")
 
 
 class BackgroundTier:

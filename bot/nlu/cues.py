@@ -8,7 +8,7 @@ the intent arbiter, which lets the status and handoff intents through only when 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from bot.nlu.normalize import normalize_folded
 
@@ -158,14 +158,18 @@ def _starts_with(tokens: Sequence[str], phrases: Phrases) -> bool:
     return bool(tokens) and any(tuple(tokens[: len(p)]) == p for p in phrases.by_first.get(tokens[0], ()))
 
 
-def find_at(tokens: Sequence[str], phrases: Phrases) -> int:
-    """Where the first phrase occurs in the tokens as a contiguous run, or -1."""
+def _occurrences(tokens: Sequence[str], phrases: Phrases) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """Every place a phrase occurs in the tokens as a contiguous run, in order."""
     by_first = phrases.by_first
     for i, token in enumerate(tokens):
         for phrase in by_first.get(token, ()):
             if tuple(tokens[i : i + len(phrase)]) == phrase:
-                return i
-    return -1
+                yield i, phrase
+
+
+def find_at(tokens: Sequence[str], phrases: Phrases) -> int:
+    """Where the first phrase occurs in the tokens as a contiguous run, or -1."""
+    return next((i for i, _ in _occurrences(tokens, phrases)), -1)
 
 
 def find(tokens: Sequence[str], phrases: Phrases) -> bool:
@@ -181,13 +185,10 @@ _ASKING_WORDS = frozenset({"gi", "dau", "nao", "bao", "may", "sao", "nhieu"})
 def _find_asking(tokens: Sequence[str], phrases: Phrases) -> tuple[int, bool]:
     """The first occurrence of a phrase, preferring one that asks: (position or -1, asks)."""
     first = -1
-    by_first = phrases.by_first
-    for i, token in enumerate(tokens):
-        for phrase in by_first.get(token, ()):
-            if tuple(tokens[i : i + len(phrase)]) == phrase:
-                if _ASKING_WORDS.intersection(phrase):
-                    return i, True
-                first = i if first < 0 else first
+    for i, phrase in _occurrences(tokens, phrases):
+        if _ASKING_WORDS.intersection(phrase):
+            return i, True
+        first = i if first < 0 else first
     return first, False
 
 
