@@ -11,11 +11,42 @@ from bot.settings import project_root
 def _kb_validate(args: argparse.Namespace) -> int:
     from bot.kb import load_kb
 
-    kb = load_kb(args.dir or project_root() / "procedures_kb")
+    kb = load_kb(args.dir or project_root() / "procedures_kb", log_drafts=False)  # listed below instead
     for error in kb.errors:
         print(f"ERROR {error}", file=sys.stderr)
-    print(f"{len(kb.procedures)} procedures valid, {len(kb.errors)} problems.")
+    for draft in kb.drafts:
+        # A draft is never served, so what it still lacks is staff's to-do list, not a failure.
+        print(f"DRAFT {draft.file}: not served until checked and its `draft: true` line is deleted")
+        if draft.todo:
+            print(f"  still to write: {', '.join(draft.todo)}")
+        for problem in draft.problems:
+            print(f"  to fix: {problem}")
+    drafts = f", {len(kb.drafts)} draft{'s' if len(kb.drafts) > 1 else ''} not served" if kb.drafts else ""
+    print(f"{len(kb.procedures)} procedures valid, {len(kb.errors)} problems{drafts}.")
     return 1 if kb.errors else 0
+
+
+def _kb_draft(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.kb.draft import DraftError, write_draft
+
+    kb_dir = Path(args.kb_dir) if args.kb_dir else project_root() / "procedures_kb"
+    try:
+        written = write_draft(args.procedure, kb_dir, args.id, args.force)
+    except DraftError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.status
+    check = written.check
+    print(f"Wrote {written.path}: a draft of {written.record.code} {written.record.name}.")
+    print("It is not served until staff rewrite it in plain words, check it against its sources and delete "
+          "its `draft: true` line (procedures_kb/README.md).")
+    if check.todo:
+        print(f"Still to write: {', '.join(check.todo)}")
+    if check.problems:
+        print(f"Portal text too long or too much for a phone screen ({len(check.problems)}): "
+              f"see `caunoi kb validate{' --dir ' + str(kb_dir) if args.kb_dir else ''}`")
+    return 0
 
 
 def _kb_show(args: argparse.Namespace) -> int:
@@ -84,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = kb.add_parser("validate", help="check every procedure file")
     p.add_argument("--dir", help="folder to check (default procedures_kb/)")
     p.set_defaults(func=_kb_validate)
+    p = kb.add_parser("draft", help="write a draft entry from a national-portal procedure, for staff to finish",
+                      description="Write procedures_kb/<id>.yml prefilled from the national portal's record, "
+                      "marked `draft: true` (never served until staff check it and delete the marker).")
+    p.add_argument("procedure", metavar="portal:CODE", help="the portal procedure, as `caunoi report` lists it")
+    p.add_argument("--id", help="the new entry's id (default: a short ascii form of the portal name)")
+    p.add_argument("--kb-dir", help="knowledge-base folder (default procedures_kb/)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing draft (never a checked entry)")
+    p.set_defaults(func=_kb_draft)
     p = kb.add_parser("show", help="print every answer for one procedure")
     p.add_argument("id")
     p.set_defaults(func=_kb_show)

@@ -26,7 +26,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bot.cards import fonts
 from bot.cards.icons import paste_icon
+from bot.catalog.model import CatalogRecord
 from bot.dialogue.answers import ordered_documents
+from bot.dialogue.reply import card_stem
 from bot.kb.model import Procedure
 from bot.settings import Commune
 
@@ -74,6 +76,8 @@ class CardContent:
     where: str
     commune: Commune
     verified_on: str
+    # A portal record's card says where it comes from instead of a check date (bot/cards/portal.py).
+    source_line: str | None = None
 
 
 def _nfc(text: str) -> str:
@@ -89,6 +93,17 @@ def _date_vn(iso: str) -> str:
     if len(parts) == 3 and all(p.isdigit() for p in parts):
         return f"{parts[2]}/{parts[1]}/{parts[0]}"
     return str(iso)
+
+
+Subject = Procedure | CatalogRecord  # a curated procedure, or a national-portal record
+
+
+def content_of(subject: Subject, commune: Commune) -> CardContent:
+    if isinstance(subject, CatalogRecord):
+        from bot.cards.portal import portal_card_content
+
+        return portal_card_content(subject, commune)
+    return card_content(subject, commune)
 
 
 def card_content(procedure: Procedure, commune: Commune) -> CardContent:
@@ -336,7 +351,7 @@ class Layout:
             self.labelled("Điện thoại:", commune.phone, width),
             self.labelled("Giờ làm việc:", commune.hours, width),
         ]
-        checked = wrap_text(f"Thông tin kiểm tra ngày {c.verified_on}. Hỏi cán bộ xã nếu chưa rõ.",
+        checked = wrap_text(c.source_line or f"Thông tin kiểm tra ngày {c.verified_on}. Hỏi cán bộ xã nếu chưa rõ.",
                             self.f_small, self.inner - 2 * pad)
         line_h = self.lh(self.f_foot)
         group_gap = self.px(12)
@@ -426,9 +441,13 @@ def paginate(layout: Layout, blocks: list[Block], paged: bool) -> list[Page]:
     return pages
 
 
-def render_pages(procedure: Procedure, commune: Commune, scale: int = 1, paged: bool = True) -> list[Image.Image]:
+def render_pages(procedure: Subject, commune: Commune, scale: int = 1, paged: bool = True) -> list[Image.Image]:
     """The card as grey-scale images: A4 pages (`paged`), or one image as tall as needed."""
-    layout = Layout(card_content(procedure, commune), scale)
+    return draw_pages(content_of(procedure, commune), scale, paged)
+
+
+def draw_pages(content: CardContent, scale: int = 1, paged: bool = True) -> list[Image.Image]:
+    layout = Layout(content, scale)
     pages = paginate(layout, layout.blocks(), paged)
     images = []
     for number, page in enumerate(pages, 1):
@@ -443,7 +462,7 @@ def render_pages(procedure: Procedure, commune: Commune, scale: int = 1, paged: 
     return images
 
 
-def render_png(procedure: Procedure, commune: Commune) -> bytes:
+def render_png(procedure: Subject, commune: Commune) -> bytes:
     """One grey-scale PNG at 150 dpi, 1240 px wide, at least one A4 page tall."""
     (image,) = render_pages(procedure, commune, scale=1, paged=False)
     out = io.BytesIO()
@@ -451,7 +470,7 @@ def render_png(procedure: Procedure, commune: Commune) -> bytes:
     return out.getvalue()
 
 
-def render_pdf(procedure: Procedure, commune: Commune) -> bytes:
+def render_pdf(procedure: Subject, commune: Commune) -> bytes:
     """A4 pages, black and white at 300 dpi (sharp when printed, small to send); no dates inside."""
     pages = [
         page.point(lambda v: PAPER if v >= 128 else INK, mode="1")
@@ -465,16 +484,19 @@ def render_pdf(procedure: Procedure, commune: Commune) -> bytes:
     return out.getvalue()
 
 
-RENDERERS: dict[str, Callable[[Procedure, Commune], bytes]] = {"png": render_png, "pdf": render_pdf}
+RENDERERS: dict[str, Callable[[Subject, Commune], bytes]] = {"png": render_png, "pdf": render_pdf}
 
 
 # ---- cached files ------------------------------------------------------------------------------------------
 
-def card_key(procedure: Procedure, commune: Commune) -> str:
+def card_key(procedure: Subject, commune: Commune) -> str:
     """A short hash of everything drawn on the card, the renderer version and the fonts."""
+    return _key(content_of(procedure, commune))
+
+
+def _key(content: CardContent) -> str:
     payload = json.dumps(
-        {"version": RENDERER_VERSION, "fonts": fonts.fingerprint(),
-         "content": dataclasses.asdict(card_content(procedure, commune))},
+        {"version": RENDERER_VERSION, "fonts": fonts.fingerprint(), "content": dataclasses.asdict(content)},
         ensure_ascii=False, sort_keys=True,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
@@ -491,12 +513,13 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def card_file(procedure: Procedure, commune: Commune, data_dir: str | Path, fmt: str = "png") -> Path:
+def card_file(procedure: Subject, commune: Commune, data_dir: str | Path, fmt: str = "png") -> Path:
     """The card as a file under `data_dir/cards/`, rendered once; a changed entry gets a new file."""
     if fmt not in RENDERERS:
         raise ValueError(f"unknown card format {fmt!r}: use one of {', '.join(FORMATS)}")
     folder = Path(data_dir) / "cards"
-    path = folder / f"checklist-{procedure.id}-{card_key(procedure, commune)}.{fmt}"
+    content = content_of(procedure, commune)
+    path = folder / f"checklist-{card_stem(content.procedure_id)}-{_key(content)}.{fmt}"
     if path.is_file():
         return path
     folder.mkdir(parents=True, exist_ok=True)
@@ -504,7 +527,7 @@ def card_file(procedure: Procedure, commune: Commune, data_dir: str | Path, fmt:
     return path
 
 
-def write_card(procedure: Procedure, commune: Commune, path: str | Path, fmt: str) -> Path:
+def write_card(procedure: Subject, commune: Commune, path: str | Path, fmt: str) -> Path:
     """Render straight to `path` (for the command line), atomically."""
     if fmt not in RENDERERS:
         raise ValueError(f"unknown card format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -10,10 +10,13 @@ not checked by anyone here, unlike the curated knowledge base.
 from __future__ import annotations
 
 from bot.catalog.model import IN_PERSON, ONLINE, POST, CatalogRecord, Document
+from bot.catalog.text import without_citations
 from bot.dialogue.intents import Topic
 from bot.settings import Commune
 
-MAX_DOCUMENTS = 5  # more do not fit a phone screen; the portal link has them all
+MAX_DOCUMENTS = 5  # more do not fit a phone screen: the rest is behind a "xem thêm" button
+MORE_PAGE = 10  # papers per "xem thêm" page
+MORE_BUTTON = "Xem thêm giấy tờ"
 MAX_STEPS = 5
 MAX_LINE = 220  # one item of a list; longer portal sentences are cut at a word
 CONTEXT_WORDS = 3  # of a shared beginning, the words kept before where close names differ
@@ -23,10 +26,34 @@ SOURCE_LINE = "Thông tin này lấy từ Cổng Dịch vụ công quốc gia; c
 
 
 def short(text: str, limit: int = MAX_LINE) -> str:
+    """At most `limit` characters, cut at a word; a bracket left open by the cut is dropped with what it
+    opened when that leaves most of the text, else closed ("(đối…" would be read aloud as "đối")."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    if cut.count("(") > cut.count(")"):
+        opened = cut.rfind("(")
+        return cut[:opened].rstrip(" ,;:") + "…" if opened > limit // 2 else cut + "…)"
+    return cut + "…"
+
+
+def plain(text: str, limit: int = MAX_LINE) -> str:
+    """A portal sentence for a citizen: without the law it cites, at most `limit` characters."""
+    return short(without_citations(text), limit)
+
+
+def crawl_month(crawled: str) -> str:
+    """"2026-06" → "tháng 6/2026": read the same on a screen and aloud."""
+    parts = crawled.split("-")
+    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+        return f"tháng {int(parts[1])}/{parts[0]}"
+    return crawled
+
+
+def source(record: CatalogRecord) -> str:
+    crawled = f", dữ liệu {crawl_month(record.crawled)}" if record.crawled else ""
+    return f"Nguồn: {record.url}{crawled}"
 
 
 def _see_portal(record: CatalogRecord) -> str:
@@ -62,27 +89,104 @@ def overview(record: CatalogRecord, commune: Commune) -> list[str]:
 
 
 _CASE_OPENINGS = ("trường hợp", "nếu", "đối với trường hợp", "riêng", "ngoài ra")
+# Group labels of the portal's paper list that head papers everyone brings, not one situation.
+_SECTIONS = ("giấy tờ phải nộp", "giấy tờ phải xuất trình", "các giấy tờ phải nộp", "các giấy tờ phải xuất trình",
+             "thành phần hồ sơ", "hồ sơ gồm")
+# Group labels whose rows are rules for the desk, not papers ("Lưu ý: người tiếp nhận có trách nhiệm…").
+_NOTES = ("lưu ý", "đối với giấy tờ nộp, xuất trình nếu", "đối với giấy tờ gửi kèm theo", "quy định về miễn, giảm")
+
+
+def _label(document: Document) -> str:
+    return (document.case or "").strip().lower()
 
 
 def _for_one_case(document: Document) -> bool:
-    return bool(document.case) or document.name.lower().startswith(_CASE_OPENINGS)
+    label = _label(document)
+    return (bool(label) and not label.startswith(_SECTIONS)) or document.name.lower().startswith(_CASE_OPENINGS)
+
+
+def document_order(record: CatalogRecord) -> list[Document]:
+    """The papers everyone brings first, then those for one case only ("Trường hợp ủy quyền…"), each
+    group in the portal's order: the first page, "xem thêm" and the card all follow it."""
+    papers = [d for d in record.documents or () if not _label(d).startswith(_NOTES)] or list(record.documents or ())
+    return [d for d in papers if not _for_one_case(d)] + [d for d in papers if _for_one_case(d)]
+
+
+def _paper(number: int, doc: Document) -> str:
+    copies = f" ({doc.copies})" if doc.copies else ""
+    return f"{number}. {plain(doc.name, 160)}{copies}"
 
 
 def documents(record: CatalogRecord, commune: Commune) -> list[str]:
     if not record.documents:
         return ["Cổng Dịch vụ công không ghi rõ giấy tờ cho thủ tục này.", _see_portal(record)]
-    # The papers everyone brings; those for one case only ("Trường hợp ủy quyền…") are counted, not
-    # listed, unless there is nothing else.
-    everyone = [d for d in record.documents if not _for_one_case(d)]
-    shown = (everyone or list(record.documents))[:MAX_DOCUMENTS]
-    lines = ["Giấy tờ cần có:"]
-    for i, doc in enumerate(shown, 1):
-        copies = f" ({doc.copies})" if doc.copies else ""
-        lines.append(f"{i}. {short(doc.name, 160)}{copies}")
-    rest = len(record.documents) - len(shown)
-    if rest > 0:
-        lines.append(f"… và {rest} giấy tờ khác (tùy trường hợp). {_see_portal(record)}")
+    ordered = document_order(record)
+    everyone = [d for d in ordered if not _for_one_case(d)]
+    # The papers everyone brings; those for one case only are counted, not listed, unless there is
+    # nothing else. The rest is one "xem thêm" away (`more_documents`).
+    shown = (everyone or ordered)[:MAX_DOCUMENTS]
+    lines = ["Giấy tờ cần có:"] + [_paper(i, doc) for i, doc in enumerate(shown, 1)]
+    if rest := len(ordered) - len(shown):
+        lines.append(f"… và {rest} giấy tờ khác (tùy trường hợp): bấm “{MORE_BUTTON}” để xem.")
     return lines
+
+
+# The card's picture for a paper, from the words of its name, first match wins (bot/cards/icons.py).
+_ICON_WORDS = (
+    ("form", ("tờ khai", "bản khai", "đơn ", "giấy đề nghị", "phiếu", "mẫu")),
+    ("photo", ("ảnh",)),
+    ("id_card", ("căn cước", "chứng minh nhân dân", "hộ chiếu", "giấy tờ tùy thân")),
+    ("medical", ("y tế", "sức khỏe", "bệnh", "giấy chứng sinh", "báo tử")),
+    ("household", ("hộ khẩu", "sổ hộ", "hộ gia đình")),
+    ("residence", ("chỗ ở", "nhà ở", "quyền sử dụng đất", "thửa đất", "cư trú")),
+    ("money", ("biên lai", "lệ phí", "chứng từ nộp")),
+    ("certificate", ("giấy chứng nhận", "giấy khai sinh", "trích lục", "văn bằng", "bằng tốt nghiệp", "chứng chỉ",
+                     "giấy phép")),
+    ("letter", ("văn bản", "giấy ủy quyền", "giấy xác nhận", "biên bản", "quyết định", "hợp đồng")),
+)
+
+
+def paper_icon(name: str) -> str:
+    lowered = f"{name.lower()} "
+    return next((icon for icon, words in _ICON_WORDS if any(w in lowered for w in words)), "other")
+
+
+def checklist(record: CatalogRecord) -> list[dict[str, str | int | None]]:
+    """One item per paper, in the shape of the curated checklists (bot/dialogue/answers.py)."""
+    return [
+        {"n": i, "name": plain(d.name), "copies": d.copies,
+         "when": (short(d.case.rstrip(": "), 100) if _label(d) and not _label(d).startswith(_SECTIONS)
+                  else "Tùy trường hợp") if _for_one_case(d) else None,
+         "notes": None, "icon": paper_icon(d.name)}
+        for i, d in enumerate(document_order(record), 1)
+    ]
+
+
+def more_start(record: CatalogRecord) -> int | None:
+    """Where "xem thêm" starts after the documents answer (1-based), None when all were shown."""
+    ordered = document_order(record)
+    everyone = sum(1 for d in ordered if not _for_one_case(d))
+    shown = min(everyone or len(ordered), MAX_DOCUMENTS)
+    return shown + 1 if shown < len(ordered) else None
+
+
+def more_documents(record: CatalogRecord, start: int) -> tuple[str, int | None]:
+    """Papers `start`… (1-based) a page at a time, with the situation each belongs to when it changes,
+    and where the next page starts (None at the end)."""
+    ordered = document_order(record)
+    start = min(max(start, 1), max(len(ordered), 1))
+    page = ordered[start - 1: start - 1 + MORE_PAGE]
+    lines = [f"{short(record.name, 200)}: giấy tờ {start}–{start + len(page) - 1} trên {len(ordered)}"]
+    case = None
+    for number, doc in enumerate(page, start):
+        if doc.case and doc.case != case:
+            lines.append(short(doc.case.rstrip(":"), 100) + ":")
+        case = doc.case
+        lines.append(_paper(number, doc))
+    after = start + len(page)
+    if after > len(ordered):
+        lines += [source(record), SOURCE_LINE]
+    return "\n".join(lines), (after if after <= len(ordered) else None)
 
 
 def fee(record: CatalogRecord, commune: Commune) -> list[str]:
@@ -116,7 +220,7 @@ def where(record: CatalogRecord, commune: Commune) -> list[str]:
 def steps(record: CatalogRecord, commune: Commune) -> list[str]:
     if not record.steps:
         return ["Cổng Dịch vụ công không ghi rõ các bước.", _see_portal(record)]
-    lines = ["Các bước:"] + [f"{i}. {short(step)}" for i, step in enumerate(record.steps[:MAX_STEPS], 1)]
+    lines = ["Các bước:"] + [f"{i}. {plain(step)}" for i, step in enumerate(record.steps[:MAX_STEPS], 1)]
     if len(record.steps) > MAX_STEPS:
         lines.append(_see_portal(record))
     return lines
@@ -148,8 +252,7 @@ def answer_text(record: CatalogRecord, topic: Topic, commune: Commune, also: tup
     for t in dict.fromkeys((topic, *also)):
         if t in RENDERERS:
             lines += [line for line in RENDERERS[t](record, commune) if line not in lines]
-    crawled = f", dữ liệu {record.crawled}" if record.crawled else ""
-    lines += [f"Nguồn: {record.url}{crawled}", SOURCE_LINE]
+    lines += [source(record), SOURCE_LINE]
     return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ cleaned here. Whatever cannot be read becomes None, never the portal's raw table
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from bot.catalog.channels import parse_channels
@@ -24,6 +25,8 @@ class RecordError(ValueError):
 def parse_record(raw: dict[str, Any], ministry: str = "", crawled: str = "") -> CatalogRecord:
     if not isinstance(raw, dict):
         raise RecordError("not a JSON object")
+    # Some pages are in decomposed Unicode (NFD): compared as typed, "Trường hợp" would not match.
+    raw = {key: unicodedata.normalize("NFC", value) if isinstance(value, str) else value for key, value in raw.items()}
     code = page_code(raw) or one_line(_text(raw, "ma_thu_tuc"))
     name = one_line(_text(raw, "ten_thu_tuc"))
     if not code:

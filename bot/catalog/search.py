@@ -10,7 +10,9 @@ BM25 alone prefers whatever name repeats the question's words; two rules of the 
 - what a citizen does at the commune comes before the same thing done by the province, and that
   before a ministry;
 - a variant ("có yếu tố nước ngoài", "lưu động", "khu vực biên giới", "cho tổ chức") comes only when
-  the question says so: "đăng ký khai tử" is not "đăng ký khai tử lưu động".
+  the question says so: "đăng ký khai tử" is not "đăng ký khai tử lưu động";
+- so does a procedure only organisations do (a hospital signing health-insurance contracts): the
+  person asking is a citizen unless the question speaks of a company, a cooperative or an office.
 
 `decide()` then says how sure it is: one answer, two to four to choose from, or nothing close (a
 question about something the portal does not have must never get a confident wrong procedure).
@@ -53,9 +55,20 @@ _VARIANTS: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = tup
         ("theo yêu cầu của tổ chức", ("tổ chức", "công ty")),
     )
 )
+# Who may apply, as the portal lists it: these are people; the rest (companies, cooperatives, offices,
+# party organisations) are not who asks this assistant, unless the question says so.
+PEOPLE = frozenset(fold(a).lower() for a in (
+    "Công dân Việt Nam", "Người nước ngoài", "Người Việt Nam định cư ở nước ngoài",
+    "Người nước ngoài cư trú tại Việt Nam", "Cán bộ, công chức, viên chức", "Đảng viên",
+))
+_FOR_ORGANISATIONS = tuple(tuple(normalize_folded(a).split()) for a in (
+    "tổ chức", "công ty", "doanh nghiệp", "hợp tác xã", "htx", "cơ sở", "bệnh viện", "trường học", "đơn vị",
+    "cơ quan", "nhà máy", "xí nghiệp", "chi nhánh", "ngân hàng",
+))
+ORGANISATION_PENALTY = 0.6
 # Where the citizen goes is not what the procedure is called ("chứng thực hợp đồng ở ủy ban xã"), nor
 # is the way a question opens. "hỏi" is dropped only in these: folded, it is also "hội" (association).
-_PLACES = tuple(tuple(normalize_folded(p).split()) for p in (
+PLACES = tuple(tuple(normalize_folded(p).split()) for p in (
     "ở ủy ban nhân dân xã", "ở ủy ban xã", "ở ubnd xã", "tại ủy ban xã", "ở xã", "tại xã", "lên xã", "ra xã",
     "ở phường", "ra phường", "ở huyện", "lên huyện", "ở tỉnh", "lên tỉnh",
     "cho tôi hỏi", "cho em hỏi", "cho mình hỏi", "cho hỏi", "xin hỏi", "muốn hỏi", "tôi hỏi", "em hỏi",
@@ -77,6 +90,7 @@ CLEAR_LEAD = 1.3
 EXACT = 0.9
 CLOSE_SHARE = 0.75
 MAX_CHOICES = 4
+WHOLE_NAME, NAMED_SHARE = 0.99, 0.5
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,11 @@ class Entry:
     name: str
     levels: tuple[str, ...] = ()
     field: str = ""
+    applicants: tuple[str, ...] = ()  # who may apply; none listed counts as anyone
+
+    @property
+    def for_people(self) -> bool:
+        return not self.applicants or any(fold(a).lower() in PEOPLE for a in self.applicants)
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,7 @@ class Match:
     asked_share: float = 0.0  # of the question's words (weighted by rarity), the share the name holds
     name_share: float = 0.0  # of the name's words, the share the question holds
     variant_asked: bool = False  # the name is a variant ("lưu động", "biên giới") the question asks for
+    for_people: bool = True  # a person may apply (not only companies, cooperatives or offices)
 
     @property
     def exact(self) -> bool:
@@ -121,6 +141,7 @@ class _NameFacts:
     words: frozenset[str]
     content: frozenset[str]  # its words but the common ones (STOP)
     content_weight: float
+    for_people: bool
 
 
 @dataclass(frozen=True)
@@ -130,6 +151,7 @@ class _QueryFacts:
     own: dict[str, float]  # its own words, by weight
     official: dict[str, float]  # the official words its everyday ones stand for
     either: dict[str, float]
+    for_organisation: bool  # it speaks of a company, a cooperative or an office
 
 
 def _share(have: frozenset[str], wanted: dict[str, float]) -> float:
@@ -193,6 +215,7 @@ class CatalogSearch:
             frozenset(zip(words, words[1:], strict=False)), frozenset(words),
             frozenset(w for w in words if w not in STOP),
             sum(self._weight(w) for w in set(words) if w not in STOP),
+            self._entries[code].for_people,
         ) for code, words in self._words.items()}
 
     def __len__(self) -> int:
@@ -203,7 +226,7 @@ class CatalogSearch:
 
     def search(self, text: str, limit: int = 10) -> list[Match]:
         """The best procedures for a question, best first."""
-        asked = without_phrases(normalize_folded(text).split(), _PLACES)
+        asked = without_phrases(normalize_folded(text).split(), PLACES)
         named = _proper_names(text)
         own = [w for w in dict.fromkeys(asked) if w not in STOP and w not in named]
         official = [w for w in official_words(asked) if w not in STOP]
@@ -224,6 +247,7 @@ class CatalogSearch:
             frozenset(i for i, (_, cues) in enumerate(_VARIANTS) if any(_has(asked, c) for c in cues)),
             {w: self._weight(w) for w in own}, {w: self._weight(w) for w in official},
             {w: self._weight(w) for w in set(own) | set(official)},
+            any(_has(asked, cue) for cue in _FOR_ORGANISATIONS),
         )
         matches = [self._match(code, -rank, query_facts) for code, rank in rows]
         matches.sort(key=lambda m: -m.score)
@@ -232,6 +256,8 @@ class CatalogSearch:
     def _match(self, code: str, score: float, query: _QueryFacts) -> Match:
         facts = self._facts[code]
         score *= facts.level_bonus
+        if not facts.for_people and not query.for_organisation:
+            score *= ORGANISATION_PENALTY
         score *= VARIANT_PENALTY ** sum(v not in query.variants for v in facts.variants)
         score *= 1.0 + PHRASE_BONUS * sum(pair in facts.pairs for pair in query.pairs)
         # The question's words the name holds, or the official words its everyday ones stand for;
@@ -241,15 +267,20 @@ class CatalogSearch:
         name_share = held / facts.content_weight if facts.content_weight else 0.0
         coverage = max(asked_share, name_share)
         return Match(code, self._entries[code].name, score * (0.5 + coverage), coverage, asked_share, name_share,
-                     any(v in query.variants for v in facts.variants))
+                     any(v in query.variants for v in facts.variants), facts.for_people)
 
     def decide(self, text: str) -> Decision:
         """One answer, a few to choose from, or nothing close."""
-        matches = self.search(text)
-        if not matches or matches[0].coverage < NOTHING_BELOW:
+        # A name that holds little of the question is not close, however BM25 ranks it.
+        matches = [m for m in self.search(text) if m.coverage >= NOTHING_BELOW]
+        if not matches:
             return Decision("none", ())
         best = matches[0]
-        close = [m for m in matches if m.score >= CLOSE_SHARE * best.score and m.coverage >= CHOICE_COVERAGE]
+        # Close: nearly as good, or a name the question says whole ("Tách hộ" in a long story about
+        # parents) that BM25 ranks lower only because the story repeats another name's words.
+        close = [m for m in matches if m.coverage >= CHOICE_COVERAGE and (
+            m.score >= CLOSE_SHARE * best.score
+            or (m.name_share >= WHOLE_NAME and m.score >= NAMED_SHARE * best.score))]
         runner_up = close[1].score if len(close) > 1 else 0.0
         only_exact = best.exact and not any(m.exact for m in close[1:])
         if best.coverage >= ANSWER_COVERAGE and (len(close) == 1 or best.score >= CLEAR_LEAD * runner_up

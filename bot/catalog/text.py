@@ -89,3 +89,30 @@ def duration(number: str, unit: str) -> str:
     if re.fullmatch(r"\d+", n):
         n = str(int(n))
     return f"{n} {UNITS.get(unit.casefold(), unit.casefold())}"
+
+
+# A citation inside a paper's name or a step ("ban hành kèm theo Thông tư số 17/2024/TT-BCA của Bộ Công an"):
+# the form's number is what the desk asks for; the law behind it is for staff, and is never read aloud.
+_LAW = r"(?:Thông tư liên tịch|Thông tư|Nghị định|Quyết định|Nghị quyết|Luật|Pháp lệnh)"
+_LAW_NUMBER = r"(?:\s+số)?\s*\d+(?:/\d{4})?/[\wĐđ]+(?:\s?-\s?[\wĐđ]+)*"
+_LAW_DATE = r"(?:\s+ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:/|\s+năm\s+)\d{4})?"
+# "của Chính phủ quy định chi tiết…": who issued it and what about, up to a bracket, a semicolon or the end.
+_LAW_OF = r"(?:\s+của\s+[^();]*?(?=\s*(?:[();]|\.\s|\.?$)))?"
+_LAW_PLACE = (r"(?:(?:điểm\s+[a-zđ],?\s+)*(?:khoản\s+\d+,?\s+)?(?:Điều\s+\d+\s+)?(?:của\s+)?"
+              r"(?:Phụ\s+lục\s+[IVXLC\d.]+[A-Z]?,?\s+)?(?:của\s+)?)")
+_LAW_LEAD = (r"(?:\s*,?\s*(?:được\s+)?(?:ban\s+hành\s+)?"
+             r"(?:kèm\s+theo|tại|theo\s+quy\s+định\s+tại|quy\s+định\s+tại|theo)?\s*)")
+CITATION = re.compile(
+    _LAW_LEAD + _LAW_PLACE + r"(?:ban\s+hành\s+)?(?:kèm\s+theo\s+)?" + _LAW + _LAW_NUMBER + _LAW_DATE + _LAW_OF
+    + r"(?:\s*\((?:đã\s+)?được\s+sửa\s+đổi[^()]*\)?)?",
+    re.IGNORECASE,
+)
+
+
+def without_citations(text: str) -> str:
+    """"Phiếu thu nhận thông tin căn cước (Mẫu CC01 ban hành kèm theo Thông tư số 17/2024/TT-BCA của Bộ
+    Công an)" → "Phiếu thu nhận thông tin căn cước (Mẫu CC01)"; the text as it was if nothing is left."""
+    out = CITATION.sub("", text)
+    out = re.sub(r"\s+([,;.)])", r"\1", out)
+    out = re.sub(r"\(\s*\)", "", out)
+    return " ".join(out.split()).strip(" ,;") or text

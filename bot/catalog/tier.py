@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.catalog.model import Catalog, CatalogRecord
-from bot.catalog.search import STOP, CatalogSearch, Decision, Entry, without_phrases
+from bot.catalog.search import PLACES, STOP, CatalogSearch, Decision, Entry, without_phrases
 from bot.catalog.terms import everyday_phrases
 from bot.kb import KnowledgeBase
 from bot.nlu.cues import TOPIC_CUES
@@ -23,11 +23,14 @@ from bot.nlu.normalize import normalize_folded
 logger = logging.getLogger(__name__)
 # What a question asks about a procedure ("lệ phí", "bao lâu", "ở đâu") does not name one.
 _TOPIC_PHRASES = sorted({phrase for phrases in TOPIC_CUES.values() for phrase in phrases}, key=len, reverse=True)
+_PLACE_PHRASES = list(PLACES)  # where one goes ("ở ủy ban xã") does not name a procedure either
 
 
 # An age or a date describes the person, not the procedure: "con tôi 14 tuổi làm căn cước" is the
 # curated căn cước, even though the portal files under-14s separately.
 _ABOUT_THE_PERSON = frozenset(normalize_folded("tuổi tháng năm ngày sinh già trẻ em bé cháu").split())
+# Words that say the curated procedure did not happen ("bố mẹ không kết hôn"): then it is not what is asked.
+_NEGATIONS = frozenset(normalize_folded("không chưa chẳng chả").split())
 
 
 
@@ -35,10 +38,23 @@ PORTAL = "portal:"
 # A question says more than the curated procedure's name when at least this many of its other words,
 # and this share of them, are in one portal procedure's name.
 MIN_MORE_WORDS = 2
+MIN_ALL_WORDS = 3
+WHOLE_QUESTION = 0.95
 MORE_SHARE = 0.75
 NAMED_ALL = 0.9  # or the question holds (nearly) all of a portal name that is longer than the alias
 MOSTLY_NAMED = 0.8
 OUTRIGHT = 0.8
+
+
+def _cuts_through(words: list[str], alias: list[str], name: set[str]) -> bool:
+    """Whether a portal name takes part of the curated name the question says, and words beside it:
+    "Hỗ trợ chi phí" in "hỗ trợ chi phí mai táng" takes "chi phí" of the curated "chi phí mai táng".
+    A name that holds all of it ("thông báo lưu trú" for "lưu trú") or none of it does not."""
+    at = next((i for i in range(len(words)) if words[i : i + len(alias)] == alias), None)
+    if at is None or not alias:
+        return False
+    inside = sum(w in name for w in alias)
+    return 0 < inside < len(alias)
 
 
 def portal_id(code: str) -> str:
@@ -58,7 +74,7 @@ class Found:
 class CatalogTier:
     def __init__(self, catalog: Catalog, kb: KnowledgeBase) -> None:
         self.catalog = catalog
-        self.search = CatalogSearch(Entry(r.code, r.name, r.levels, r.field or "") for r in catalog)
+        self.search = CatalogSearch(Entry(r.code, r.name, r.levels, r.field or "", r.applicants) for r in catalog)
         # One turn may ask several questions of the same text (is it more specific, is it named
         # outright): the search runs once.
         self._decide = lru_cache(maxsize=64)(self.search.decide)
@@ -95,12 +111,14 @@ class CatalogTier:
             return None
         words = normalize_folded(text).split()
         alias: list[str] = []
+        negated = False
         for candidate in self._aliases[kb_id]:
             at = next((i for i in range(len(words)) if words[i : i + len(candidate)] == candidate), None)
             if at is not None:
+                negated = at > 0 and words[at - 1] in _NEGATIONS
                 alias, words = candidate, words[:at] + words[at + len(candidate):]
                 break
-        rest = [w for w in dict.fromkeys(without_phrases(words, _TOPIC_PHRASES))
+        rest = [w for w in dict.fromkeys(without_phrases(words, _TOPIC_PHRASES + _PLACE_PHRASES))
                 if w not in STOP and w not in _ABOUT_THE_PERSON and not w.isdigit()]
         if len(rest) < MIN_MORE_WORDS:
             return None  # nothing said beyond the curated name: most turns end here, without a search
@@ -108,13 +126,27 @@ class CatalogTier:
         if decision.kind == "none":
             return None
         best = decision.matches[0]
+        if self.kb_id(best.code) is not None or not best.for_people:
+            return None  # the curated one itself, or what only organisations do: not what a citizen asks
+        if negated and best.asked_share >= OUTRIGHT:
+            # "bố mẹ không kết hôn, giờ muốn làm giấy nhận con": the curated name is what did not happen.
+            return self._portal(decision)
         name = normalize_folded(best.name).split()
         # A word is in the name as typed, or through the official words its everyday phrase stands
         # for ("hợp đồng" is the portal's "giao dịch").
         held = set(name) | {w for phrase, official in everyday_phrases(words)
                             if sum(o in name for o in official) * 2 >= len(official) for w in phrase}
-        said_more = sum(w in held for w in rest) / len(rest) >= MORE_SHARE
-        named_all = best.name_share >= NAMED_ALL and len({w for w in name if w not in STOP} - set(alias)) >= 2
+        said = sum(w in held for w in rest) / len(rest)
+        said_more = said >= MORE_SHARE
+        # Everything said beyond the curated name is in one portal name that alone holds the whole
+        # question: "sửa lỗi sai trong hợp đồng đã chứng thực" is the portal's "Sửa lỗi sai sót trong
+        # giao dịch", not the curated chứng thực.
+        holds_all = best.asked_share >= WHOLE_QUESTION and not any(
+            m.asked_share >= WHOLE_QUESTION for m in decision.matches[1:])
+        if said == 1.0 and len(rest) >= MIN_ALL_WORDS and holds_all:
+            return self._portal(Decision("answer", (best,)))
+        named_all = (best.name_share >= NAMED_ALL and len({w for w in name if w not in STOP} - set(alias)) >= 2
+                     and not _cuts_through(normalize_folded(text).split(), alias, set(name)))
         # Saying more is not enough on its own ("làm khai tử với tiền mai táng thì bao lâu" is still
         # the curated khai tử): the portal record must be a variant the question asks for, or the
         # question must hold most of its name.
@@ -138,7 +170,8 @@ class CatalogTier:
         """One portal procedure whose name holds most of the question's words ("cấp lại giấy phép lái
         xe"), or None: what beats a classifier's guess, which long stories often get."""
         decision = self._decide(text)
-        if decision.kind != "answer" or decision.matches[0].asked_share < OUTRIGHT:
+        best = decision.matches[0] if decision.matches else None
+        if decision.kind != "answer" or best is None or best.asked_share < OUTRIGHT or not best.for_people:
             return None
         return self._portal(decision)
 

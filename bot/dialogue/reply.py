@@ -14,10 +14,15 @@ from typing import Any
 
 from bot.dialogue.intents import ANSWER_TOPICS, Intent, Topic
 
-__all__ = ["ANSWER_TOPICS", "TOPICS", "CardLinks", "Reply", "payload"]
+__all__ = ["ANSWER_TOPICS", "TOPICS", "CardLinks", "Reply", "card_stem", "payload"]
 
 TOPICS = tuple(t.value for t in Topic)
 CARD_URL = "/webhooks/cards/{procedure_id}.{fmt}"
+
+
+def card_stem(procedure_id: str) -> str:
+    """A procedure id as card addresses and files name it ("portal:1.004194" → "portal-1.004194")."""
+    return procedure_id.replace(":", "-")
 
 
 @dataclass(frozen=True)
@@ -30,8 +35,9 @@ class CardLinks:
 
     @classmethod
     def of(cls, procedure_id: str) -> CardLinks:
-        return cls(procedure_id, CARD_URL.format(procedure_id=procedure_id, fmt="png"),
-                   CARD_URL.format(procedure_id=procedure_id, fmt="pdf"))
+        stem = card_stem(procedure_id)
+        return cls(procedure_id, CARD_URL.format(procedure_id=stem, fmt="png"),
+                   CARD_URL.format(procedure_id=stem, fmt="pdf"))
 
 
 @dataclass

@@ -13,6 +13,8 @@ from bot.catalog import answers as catalog_answers
 from bot.catalog.tier import PORTAL, Found, Tier, portal_id
 from bot.dialogue import answers
 from bot.dialogue.intents import ANSWER_TOPICS, INTENT_TOPIC, STATUS_INTENTS, TOPIC_INTENT, Intent, Topic
+from bot.dialogue.more import ENTITY as MORE
+from bot.dialogue.more import asks_for_more, more_button
 from bot.dialogue.reply import CardLinks, Reply, payload
 from bot.dialogue.turn import Context, Outcome, Turn
 from bot.kb import KnowledgeBase
@@ -58,13 +60,37 @@ class ProcedureAnswers:
 
     def answer(self, procedure_id: str, topic: Topic, context: Context, also: tuple[Topic, ...] = ()) -> Outcome:
         record = self.catalog.record(procedure_id) if self.catalog is not None else None
+        more = None
         if record is not None:
             text = catalog_answers.answer_text(record, topic, self.commune, also)
             buttons = answers.topic_buttons(procedure_id, skip=(topic, *also))
-            reply = Reply(text, topic, procedure_id, buttons, source="portal")
+            listed = Topic.DOCUMENTS in (topic, *also)
+            more = catalog_answers.more_start(record) if listed else None
+            if more:
+                buttons.insert(0, more_button(catalog_answers.MORE_BUTTON, procedure_id, more))
+            reply = Reply(text, topic, procedure_id, buttons, source="portal",
+                          checklist=catalog_answers.checklist(record) if listed else None)
         else:
             reply = answers.answer(self.kb.procedures[procedure_id], topic, self.commune, also)
-        return Outcome(reply, context.with_(procedure=procedure_id, topic=topic))
+        return Outcome(reply, context.with_(procedure=procedure_id, topic=topic, more_from=more and str(more)))
+
+    def more_documents(self, turn: Turn) -> Outcome | None:
+        """The next papers of a long portal list: the "xem thêm" button (which names the procedure and
+        where to start), or the words right after a list that has more."""
+        start, pid = turn.entities.get(MORE), turn.procedure
+        if not start:
+            if not (turn.context.more_from and asks_for_more(turn.text)):
+                return None
+            start, pid = turn.context.more_from, turn.context.procedure
+        record = self.catalog.record(pid) if self.catalog is not None and pid else None
+        if record is None or not str(start).isdigit():
+            return None
+        text, after = catalog_answers.more_documents(record, int(start))
+        buttons = [more_button(catalog_answers.MORE_BUTTON, pid, after)] if after else []
+        buttons += answers.topic_buttons(pid, skip=Topic.DOCUMENTS)
+        reply = Reply(text, Topic.DOCUMENTS, pid, buttons, source="portal")
+        return Outcome(reply, turn.context.with_(procedure=pid, topic=Topic.DOCUMENTS,
+                                                 more_from=after and str(after)))
 
     def long_tail(self, turn: Turn, topic: Topic, context: Context) -> Outcome:
         """A procedure the curated KB does not have: the national catalog's answer, a choice of its
@@ -92,6 +118,8 @@ class ProcedureAnswers:
     def respond(self, turn: Turn) -> Outcome:
         """The reply for this turn and the context to keep."""
         intent, context = turn.intent, turn.context
+        if (more := self.more_documents(turn)) is not None:
+            return more
         named = turn.procedure if self._exists(turn.procedure) else None
         if named and self.catalog is not None and not named.startswith(PORTAL) and turn.text:
             found = self.catalog.more_specific(turn.text, named)
@@ -107,10 +135,14 @@ class ProcedureAnswers:
         pid = named or (None if other else known)
 
         if intent == Intent.ASK_CHECKLIST_IMAGE:
-            if not pid:
+            if not pid and other:  # "gửi ảnh giấy tờ làm sổ đỏ": the portal's papers, on a card too
+                outcome = self.long_tail(turn, Topic.DOCUMENTS, context)
+            elif not pid:
                 return self.clarify(Topic.DOCUMENTS, Intent.ASK_CHECKLIST_IMAGE, context)
-            outcome = self.answer(pid, Topic.DOCUMENTS, context)
-            outcome.reply.card = CardLinks.of(pid)
+            else:
+                outcome = self.answer(pid, Topic.DOCUMENTS, context)
+            if outcome.reply.topic == Topic.DOCUMENTS and outcome.reply.procedure_id:
+                outcome.reply.card = CardLinks.of(outcome.reply.procedure_id)
             return outcome
 
         if intent in INTENT_TOPIC or intent == Intent.INFORM_PROCEDURE or (

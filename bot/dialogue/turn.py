@@ -23,6 +23,7 @@ class Context:
     status_code: str | None = None  # the application code given so far
     status_verified: str | None = None  # the code this sender proved in this session
     status_then: str | None = None  # "subscribe": notices asked for before the code was proved
+    more_from: str | None = None  # the next paper a "xem thêm" shows, after a list that has more
 
     @classmethod
     def slot_names(cls) -> tuple[str, ...]:

@@ -1,15 +1,26 @@
-"""Load every procedure file; a bad file is reported (file, field, problem) and skipped."""
+"""Load every procedure file; a bad file is reported (file, field, problem) and skipped.
+
+A draft (`draft: true`, written by `caunoi kb draft` from the national portal and not yet checked) is
+skipped too, with one log line naming it: its text is the portal's, unverified, so it must never reach
+people as a checked answer, and it is left out of the NLU data for the same reason. Its to-do list is
+kept in `KnowledgeBase.drafts` for `caunoi kb validate`.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from bot.kb.draft_check import DraftCheck, check_draft
 from bot.kb.model import Procedure
-from bot.kb.validate import procedure_from_mapping
+from bot.kb.validate import is_draft, procedure_from_mapping
 from bot.nlu.normalize import normalize_folded
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,7 @@ class KBError:
 class KnowledgeBase:
     procedures: dict[str, Procedure] = field(default_factory=dict)
     errors: list[KBError] = field(default_factory=list)
+    drafts: list[DraftCheck] = field(default_factory=list)  # skipped: not served until checked
 
     def get(self, procedure_id: str | None) -> Procedure | None:
         return self.procedures.get(procedure_id or "")
@@ -43,7 +55,8 @@ class KBLoadError(Exception):
         self.errors = errors
 
 
-def _load_file(path: Path) -> tuple[Procedure | None, list[KBError]]:
+def parse_entry_file(path: Path) -> tuple[Any, list[KBError]]:
+    """The file's YAML as data (not yet checked against the schema), or the errors that stop it being read."""
     name = path.name
     try:
         text = path.read_text(encoding="utf-8")
@@ -63,9 +76,12 @@ def _load_file(path: Path) -> tuple[Procedure | None, list[KBError]]:
         # `2024-13-45` (ValueError), `!!int x` or `!!timestamp x` (AttributeError), and deep nesting
         # exhausts the stack: found by tests/unit/bot/kb/test_loader_fuzz.py. One bad file must not stop the rest.
         return None, [KBError(name, "(file)", f"YAML value error: {type(exc).__name__}: {exc}")]
+    return data, []
+
+
+def _validate(path: Path, data: Any) -> tuple[Procedure | None, list[KBError]]:
     procedure, messages = procedure_from_mapping(data, expected_id=path.stem)
-    errors = [KBError(name, *m.split(": ", 1)) for m in messages]
-    return procedure, errors
+    return procedure, [KBError(path.name, *m.split(": ", 1)) for m in messages]
 
 
 def _check_alias_clashes(kb: KnowledgeBase) -> None:
@@ -108,14 +124,22 @@ def _check_situation_clashes(kb: KnowledgeBase) -> None:
             kb.errors.append(KBError(f"{pid}.yml", f"situations[{i}]", message))
 
 
-def load_kb(directory: str | Path, strict: bool = False) -> KnowledgeBase:
-    """Load `directory/*.yml`. With `strict`, any error raises `KBLoadError`."""
+def load_kb(directory: str | Path, strict: bool = False, log_drafts: bool = True) -> KnowledgeBase:
+    """Load `directory/*.yml`. With `strict`, any error raises `KBLoadError`; a draft is not an error.
+    `log_drafts=False` for tools that list `kb.drafts` themselves (`caunoi kb validate`, `caunoi report`)."""
     kb = KnowledgeBase()
     directory = Path(directory)
     if not directory.is_dir():
         kb.errors.append(KBError(str(directory), "(folder)", "does not exist"))
     for path in sorted(directory.glob("*.yml")) if directory.is_dir() else []:
-        procedure, errors = _load_file(path)
+        data, errors = parse_entry_file(path)
+        if not errors and is_draft(data):
+            kb.drafts.append(check_draft(data, path.name))
+            if log_drafts:
+                logger.warning("knowledge base: skipped %s: a draft (draft: true), not checked yet, so not served",
+                               path)
+            continue
+        procedure, errors = _validate(path, data) if not errors else (None, errors)
         kb.errors.extend(errors)
         if procedure is not None:
             kb.procedures[procedure.id] = procedure

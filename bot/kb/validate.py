@@ -34,6 +34,16 @@ MAX_STEPS = 8
 MAX_SITUATION_WORDS = 12
 # A procedure button: Telegram and Zalo show about this much on one line of a phone screen.
 MAX_BUTTON = 30
+# The top-level marker of an entry drafted from the national portal and not yet checked by staff
+# (`caunoi kb draft`, procedures_kb/README.md). A draft is never served: see `is_draft`.
+DRAFT_KEY = "draft"
+
+
+def is_draft(data: Any) -> bool:
+    """A mapping that carries the draft marker with any value but `false`. `draft: true` is the marker;
+    an unexpected value (`draft: "có"`, an empty `draft:`) still keeps the entry out of the answers: an
+    entry is served only once the marker is gone (or explicitly false), never on a guess that it was checked."""
+    return isinstance(data, dict) and DRAFT_KEY in data and data[DRAFT_KEY] is not False
 
 
 class FieldErrors:
@@ -209,7 +219,7 @@ def procedure_from_mapping(data: Any, expected_id: str) -> tuple[Procedure | Non
     if not isinstance(data, dict):
         return None, [f"(top level): must be a mapping of fields, got {type(data).__name__}"]
     r = _Reader(data, "", errors)
-    known = set(Procedure.__dataclass_fields__)
+    known = {*Procedure.__dataclass_fields__, DRAFT_KEY}  # `draft: false` is allowed; any other value is a draft
     for key in data:
         if key not in known:
             errors.add(_key_label(key), "unknown field (see procedures_kb/README.md)")

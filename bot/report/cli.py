@@ -7,6 +7,10 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.kb import KnowledgeBase
 
 
 def _day(value: str) -> date:
@@ -29,19 +33,20 @@ def _default_db() -> str:
     return f"sqlite:///{(load_settings().data_dir / 'trackers.db').resolve()}"
 
 
-def _procedure_names() -> dict[str, str]:
-    """Procedure titles for the report; ids alone if the knowledge base cannot be read here."""
+def _knowledge_base() -> KnowledgeBase | None:
+    """The KB for procedure titles and what is curated or drafted; None (ids alone) if it cannot be read here."""
     from bot.kb import load_kb
     from bot.settings import load_settings
 
     try:
-        return {pid: p.name for pid, p in load_kb(load_settings().kb_dir).procedures.items()}
+        return load_kb(load_settings().kb_dir, log_drafts=False)  # drafts are shown in the portal list
     except (OSError, ValueError):
-        return {}
+        return None
 
 
 def _report(args: argparse.Namespace) -> int:
     from bot.report.collect import Period, ReportError, collect
+    from bot.report.curation import candidates, portal_names
     from bot.report.format import render_json, render_text, write_chart
 
     if args.since and args.until and args.since > args.until:
@@ -52,11 +57,19 @@ def _report(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    names = _procedure_names()
+    kb = _knowledge_base()
+    names = {pid: p.name for pid, p in kb.procedures.items()} if kb else {}
+    shown = [pid for pid, _ in report.portal.most_common(args.top)]
+    portal, problem = portal_names(shown)
+    if problem:  # stderr: --json output stays pure JSON
+        print(f"note: national catalog not read, portal procedures shown by code only: {problem}", file=sys.stderr)
+    names.update(portal)
+    gone = set() if problem else set(shown) - set(portal)
+    portal_list = candidates(report.portal, args.top, names, kb, gone)
     if args.json:
-        sys.stdout.write(render_json(report, args.top, names))
+        sys.stdout.write(render_json(report, args.top, names, portal_list))
     else:
-        sys.stdout.write(render_text(report, args.top, names))
+        sys.stdout.write(render_text(report, args.top, names, portal_list))
     if args.chart:
         path = write_chart(report, Path(args.chart), args.top, names)
         if not args.json:  # keep --json output pure JSON
@@ -67,8 +80,9 @@ def _report(args: argparse.Namespace) -> int:
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report",
-        help="what people asked and what went unanswered (from the stored conversations)",
-        description="Most asked procedures and topics, questions the assistant could not answer "
+        help="what people asked, what to curate next and what went unanswered (from the stored conversations)",
+        description="Most asked procedures and topics, the national-portal procedures answered from the catalog "
+        "(candidates to curate with `caunoi kb draft`), questions the assistant could not answer "
         "(personal data redacted), channels, voice/text. Dates are local days in Vietnam (Asia/Ho_Chi_Minh).",
     )
     p.add_argument("--since", type=_day, help="first day included, YYYY-MM-DD (Vietnam time)")

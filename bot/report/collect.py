@@ -3,6 +3,8 @@
 The store (bot/rasa_ext/tracker_store.py) keeps one `events` row per Rasa event, in order of `id`, with the
 event as JSON in `data`. A user turn is a user event and the bot events after it, until the same
 conversation's next user event; every reply carries `custom.procedure_id` and `custom.topic`.
+An answer from the national catalog names its procedure "portal:<code>": those are counted apart from
+the curated ones, as the candidates for the digital team to curate (`caunoi kb draft portal:<code>`).
 Only SELECTs are issued, and SQLite files are opened read-only, so a report can run beside a
 live assistant.
 
@@ -26,6 +28,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from bot.catalog.tier import PORTAL
 from bot.dialogue.intents import Topic
 from bot.dialogue.reply import ANSWER_TOPICS
 from bot.privacy.redact import PLACEHOLDERS, redact
@@ -42,8 +45,10 @@ def _vietnam_tz() -> tzinfo:
 
 LOCAL_TZ = _vietnam_tz()
 TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
+# Questions that matched nothing, the catalog's "nothing close" (unknown_procedure) included.
 UNANSWERED_TOPICS = (Topic.FALLBACK, Topic.OUT_OF_SCOPE, Topic.UNKNOWN_PROCEDURE)
-UNCLEAR_TOPIC = "clarify"
+# Asked back which procedure: the curated buttons, or a choice of close portal procedures.
+UNCLEAR_TOPIC = Topic.CLARIFY.value
 # Bot events of a turn can be stored a moment after midnight; read this much past the period's end.
 _REPLY_GRACE_SECONDS = 600
 _EXTERNAL_PREFIX = "EXTERNAL: "  # Rasa's text for engine-triggered turns (status notices): not a person
@@ -75,7 +80,8 @@ class Report:
     conversations: int = 0
     user_messages: int = 0
     no_reply: int = 0  # user messages the assistant stored no reply for
-    procedures: Counter[str] = field(default_factory=Counter)  # procedure_id -> turns answered about it
+    procedures: Counter[str] = field(default_factory=Counter)  # curated procedure_id -> turns answered about it
+    portal: Counter[str] = field(default_factory=Counter)  # "portal:<code>" -> turns answered from the catalog
     topics: Counter[str] = field(default_factory=Counter)  # reply topic -> turns
     unanswered: Counter[str] = field(default_factory=Counter)  # redacted, normalised question -> times
     unclear: Counter[str] = field(default_factory=Counter)  # questions the assistant had to ask back about
@@ -212,7 +218,8 @@ def _count(report: Report, senders: set[str], sender_id: str, turn: _Turn) -> No
         report.no_reply += 1
     topics = set(turn.topics)
     report.topics.update(topics)
-    report.procedures.update(set(turn.procedures))
+    for procedure_id in set(turn.procedures):
+        (report.portal if procedure_id.startswith(PORTAL) else report.procedures)[procedure_id] += 1
     if topics & set(UNANSWERED_TOPICS):
         report.unanswered[question_key(turn.text)] += 1
     elif UNCLEAR_TOPIC in topics:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.report.collect import TIMEZONE_NAME, Report
+from bot.report.curation import Candidate, candidates
 
 TOPIC_LABELS = {
     "overview": "giới thiệu thủ tục",
@@ -31,6 +32,8 @@ TOPIC_LABELS = {
 }
 INPUT_LABELS = {"text": "gõ chữ", "voice": "giọng nói"}
 EMPTY_QUESTION = "(tin nhắn không có chữ)"
+PORTAL_HEADING = "Thủ tục chưa có trong kho, trợ lý trả lời theo Cổng Dịch vụ công quốc gia"
+PORTAL_NOTE = "  Thông tin chép từ Cổng, chưa được cán bộ kiểm tra: nên soạn vào kho thủ tục."
 
 
 def _day(value: Any) -> str:
@@ -58,8 +61,34 @@ def _lines(counts: list[tuple[str, int]], empty: str = "  (không có)") -> list
     return [f"  {n:>{width}}  {label}" for label, n in counts]
 
 
-def render_text(report: Report, top: int = 10, names: Mapping[str, str] | None = None) -> str:
+def _next_step(candidate: Candidate) -> str:
+    if candidate.curated:
+        return f"Nay đã có trong kho: {candidate.curated}"
+    if candidate.draft:
+        return f"Đã có bản nháp {candidate.draft}: viết lại cho dễ hiểu, kiểm tra, rồi bỏ dòng draft: true"
+    if candidate.gone:
+        return "Không còn trong danh mục Cổng hiện có (mã đã đổi hoặc bị bỏ)"
+    return f"Soạn bản nháp: {candidate.command}"
+
+
+def _portal_lines(portal: Sequence[Candidate]) -> list[str]:
+    """Two lines a procedure: the count and name, then what to do about it."""
+    if not portal:
+        return ["  (không có)"]
+    width = max(len(str(c.count)) for c in portal)
+    out = []
+    for c in portal:
+        out.append(f"  {c.count:>{width}}  {f'{c.name} ({c.procedure_id})' if c.name else c.procedure_id}")
+        out.append(f"  {'':>{width}}    {_next_step(c)}")  # under the name, indented
+    return out
+
+
+def render_text(report: Report, top: int = 10, names: Mapping[str, str] | None = None,
+                portal: Sequence[Candidate] | None = None) -> str:
+    """The report for staff. `portal`: the portal procedures with what the KB has for them (bot/report/curation.py);
+    without it, they are listed from the report with `names` alone."""
     names = names or {}
+    portal = candidates(report.portal, top, names) if portal is None else portal
     voice, text = report.inputs["voice"], report.inputs["text"]
     out = [
         "BÁO CÁO CẦU NỐI",
@@ -75,6 +104,8 @@ def render_text(report: Report, top: int = 10, names: Mapping[str, str] | None =
     out += _lines(report.channels.most_common())
     out += ["", f"Thủ tục được hỏi nhiều nhất (top {top})"]
     out += _lines([(_procedure_label(p, names), n) for p, n in report.procedures.most_common(top)])
+    out += ["", f"{PORTAL_HEADING} (top {top})", PORTAL_NOTE]
+    out += _portal_lines(portal)
     out += ["", f"Nội dung được hỏi (top {top})"]
     out += _lines([(f"{TOPIC_LABELS.get(t, t)} ({t})", n) for t, n in report.topics.most_common(top)])
     out += ["", f"Câu hỏi trợ lý chưa trả lời được (top {top}) – nên bổ sung vào kho thủ tục"]
@@ -95,10 +126,18 @@ def _ranked(counts: Counter[str], top: int, key: str, label: Mapping[str, str] |
     return rows
 
 
-def to_dict(report: Report, top: int = 10, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+def _portal_rows(portal: Sequence[Candidate]) -> list[dict[str, Any]]:
+    return [{"procedure_id": c.procedure_id, "code": c.code, "count": c.count, "label": c.name,
+             "curated_as": c.curated, "draft_file": c.draft, "in_catalog": not c.gone, "draft_command": c.command}
+            for c in portal]
+
+
+def to_dict(report: Report, top: int = 10, names: Mapping[str, str] | None = None,
+            portal: Sequence[Candidate] | None = None) -> dict[str, Any]:
     def iso(value: Any) -> str | None:
         return value.isoformat() if value else None
 
+    portal = candidates(report.portal, top, names) if portal is None else portal
     return {
         "period": {
             "since": iso(report.period.since), "until": iso(report.period.until), "timezone": TIMEZONE_NAME,
@@ -110,14 +149,16 @@ def to_dict(report: Report, top: int = 10, names: Mapping[str, str] | None = Non
         "no_reply": report.no_reply,
         "channels": _ranked(report.channels, len(report.channels), "channel"),
         "procedures": _ranked(report.procedures, top, "procedure_id", names or {}),
+        "portal_procedures": _portal_rows(portal),
         "topics": _ranked(report.topics, top, "topic", TOPIC_LABELS),
         "unanswered": _ranked(report.unanswered, top, "text"),
         "unclear": _ranked(report.unclear, top, "text"),
     }
 
 
-def render_json(report: Report, top: int = 10, names: Mapping[str, str] | None = None) -> str:
-    return json.dumps(to_dict(report, top, names), ensure_ascii=False, indent=2) + "\n"
+def render_json(report: Report, top: int = 10, names: Mapping[str, str] | None = None,
+                portal: Sequence[Candidate] | None = None) -> str:
+    return json.dumps(to_dict(report, top, names, portal), ensure_ascii=False, indent=2) + "\n"
 
 
 def _short(text: str, limit: int = 42) -> str:
@@ -125,7 +166,7 @@ def _short(text: str, limit: int = 42) -> str:
 
 
 def write_chart(report: Report, path: Path, top: int = 10, names: Mapping[str, str] | None = None) -> Path:
-    """Bar charts of procedures, topics and unanswered questions, as PNG. Agg backend, no pyplot
+    """Bar charts of curated and portal procedures, topics and unanswered questions, as PNG. Agg backend, no pyplot
     (no display, no global state); matplotlib's own DejaVu Sans has every Vietnamese letter."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -134,19 +175,21 @@ def write_chart(report: Report, path: Path, top: int = 10, names: Mapping[str, s
     panels = [
         ("Thủ tục được hỏi nhiều nhất",
          [(_short(names.get(p, p)), n) for p, n in report.procedures.most_common(top)], "#2b6cb0"),
+        ("Thủ tục chưa có trong kho (trả lời theo Cổng) – nên soạn vào kho",
+         [(_short(names.get(p, p)), n) for p, n in report.portal.most_common(top)], "#6b46c1"),
         ("Nội dung được hỏi",
          [(TOPIC_LABELS.get(t, t), n) for t, n in report.topics.most_common(top)], "#2f855a"),
         ("Câu hỏi chưa trả lời được",
          [(_short(q or EMPTY_QUESTION), n) for q, n in report.unanswered.most_common(top)], "#c05621"),
     ]
     rows = max(1, *(len(data) for _, data, _ in panels))
-    figure = Figure(figsize=(10, 2.2 + 3 * (0.9 + 0.32 * rows)), dpi=100)
+    figure = Figure(figsize=(10, 2.2 + len(panels) * (0.9 + 0.32 * rows)), dpi=100)
     FigureCanvasAgg(figure)
     figure.suptitle(
         f"Cầu Nối – {period_line(report)}\n{report.conversations} cuộc trò chuyện, "
         f"{report.user_messages} tin nhắn", fontsize=11, fontfamily="DejaVu Sans",
     )
-    axes = figure.subplots(3, 1)
+    axes = figure.subplots(len(panels), 1)
     for ax, (title, data, colour) in zip(axes, panels, strict=True):
         ax.set_title(title, loc="left", fontsize=11, fontfamily="DejaVu Sans")
         if not data:

@@ -4,9 +4,14 @@ a choice between close records, nothing close, and the curated KB still answerin
 
 from __future__ import annotations
 
+import io
+import urllib.request
+
 import pytest
+from PIL import Image
 
 from bot.catalog.answers import SOURCE_LINE
+from bot.runtime.chat import send
 from tests.e2e.test_conversations import Conversation
 
 
@@ -46,3 +51,40 @@ def test_nothing_close_is_said_honestly(chat: Conversation) -> None:
 def test_the_curated_kb_still_answers_its_own(chat: Conversation) -> None:
     custom, _, _ = chat.say("làm căn cước cần giấy tờ gì")
     assert custom["procedure_id"] == "can_cuoc" and custom["source"] == "kb"
+
+
+def test_a_long_portal_list_shows_its_first_papers_and_the_rest_on_request(chat: Conversation, assistant) -> None:
+    custom, text, buttons = chat.say("thủ tục thành lập hộ kinh doanh cần giấy tờ gì")
+    assert custom["source"] == "portal" and custom["topic"] == "documents"
+    portal = custom["procedure_id"]
+    assert [item["n"] for item in custom["checklist"]] == list(range(1, len(custom["checklist"]) + 1))
+    more = [b for b in buttons if b["title"] == "Xem thêm giấy tờ"]
+    if len(custom["checklist"]) <= 5:
+        pytest.skip(f"{portal} lists {len(custom['checklist'])} papers: nothing more to show")
+    assert more and '"more"' in more[0]["payload"]
+    shown = len([line for line in text.splitlines() if line[:2].rstrip(".").isdigit()])
+    # Typed, as people do: the classifier alone would read "xem thêm" as a goodbye.
+    custom, rest, _ = chat.say("xem thêm")
+    assert custom["procedure_id"] == portal and custom["topic"] == "documents"
+    lines = rest.splitlines()
+    assert any(line.startswith(f"{shown + 1}. ") for line in lines)
+    assert not any(line.startswith("1. ") for line in lines)
+    # The button gives the same page, whatever was said in between.
+    chat.say("cảm ơn")
+    _, again, _ = chat.say(more[0]["payload"])
+    assert again == rest
+
+
+def test_a_portal_procedure_gets_a_printable_card(chat: Conversation, assistant) -> None:
+    custom, _, _ = chat.say("khôi phục mã số thuế nộp ở đâu")
+    portal = custom["procedure_id"]
+    messages = send(assistant.url, chat.sender, "gửi ảnh danh sách giấy tờ")
+    [custom] = [m["custom"] for m in messages if "custom" in m]
+    [image] = [m["image"] for m in messages if m.get("image")]
+    assert custom["procedure_id"] == portal and custom["checklist_card"]["procedure_id"] == portal
+    base = f"http://127.0.0.1:{assistant.port}"
+    with urllib.request.urlopen(base + image, timeout=120) as response:
+        assert response.headers["Content-Type"] == "image/png"
+        assert Image.open(io.BytesIO(response.read())).width >= 1000
+    with urllib.request.urlopen(base + custom["checklist_card"]["pdf"], timeout=120) as response:
+        assert response.read().startswith(b"%PDF-")

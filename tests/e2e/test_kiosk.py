@@ -33,7 +33,9 @@ from bot.kb.shared import knowledge_base
 from bot.settings import load_settings
 from tests.support.assistant import start_assistant
 from tests.support.paths import ROOT
+from tests.support.standins.gtts_server import GoogleTranslateTTS
 from voice.errors import AudioTooLarge, AudioUnreadable
+from voice.tts.gtts_voice import URL_ENV as GTTS_URL_ENV
 
 SHARED = ROOT.parent / "shared"
 CLIPS = SHARED / "audio" / "vi_clips"
@@ -46,6 +48,7 @@ TALK_CLIP = "vieneu_03.wav"  # short: the push-to-talk recording stays short
 @dataclass
 class Kiosk:
     url: str  # ends with /webhooks/kiosk/
+    speech: GoogleTranslateTTS | None = None  # the gTTS stand-in it speaks through (None: a kiosk elsewhere)
 
     def post(self, path: str, **kwargs) -> requests.Response:
         return requests.post(self.url + path, timeout=120, **kwargs)
@@ -86,7 +89,10 @@ def kiosk(trained_model, tmp_path_factory) -> Iterator[Kiosk]:
     if given:
         yield Kiosk(given.rstrip("/") + "/")
         return
-    env = {"CAUNOI_KIOSK": "1", "CAUNOI_TTS": "espeak"}  # espeak-ng: offline, no network in tests
+    # gTTS as in production, against the local stand-in of Google's endpoint (it speaks with espeak-ng
+    # and keeps every text it was asked to say, so tests can check what the kiosk reads aloud).
+    speech = GoogleTranslateTTS(speech="espeak").start()
+    env = {"CAUNOI_KIOSK": "1", "CAUNOI_TTS": "gtts", GTTS_URL_ENV: speech.url}
     if WHISPER.exists():
         env.update(CAUNOI_STT_ENGINE="whisper", CAUNOI_WHISPER_MODEL=str(WHISPER))
     running = start_assistant(tmp_path_factory.mktemp("kiosk-data"), env)
@@ -97,9 +103,10 @@ def kiosk(trained_model, tmp_path_factory) -> Iterator[Kiosk]:
             pytest.fail("no kiosk at /webhooks/kiosk/: bot/runtime/supervisor.py must always enable "
                         "bot.channels.kiosk.channel.KioskInput (CAUNOI_KIOSK not '0')")
         assert page.status_code == 200, page.text[:500]
-        yield Kiosk(url)
+        yield Kiosk(url, speech)
     finally:
         running.stop()
+        speech.stop()
 
 
 def is_mp3(data: bytes) -> bool:
@@ -253,6 +260,24 @@ def test_every_answer_is_spoken_as_mp3(kiosk: Kiosk) -> None:
     assert part.status_code == 206 and part.content == audio.content[:100]
     assert kiosk.fetch(f"audio/{secrets.token_urlsafe(16)}.mp3").status_code == 404
     assert kiosk.fetch("audio/not-an-id.mp3").status_code == 404
+
+
+def test_a_portal_answer_is_read_aloud_without_links_or_laws(kiosk: Kiosk) -> None:
+    if kiosk.speech is None:
+        pytest.skip("a kiosk elsewhere (CAUNOI_KIOSK_TEST_URL): what it says cannot be heard from here")
+    kiosk.speech.reset()
+    answer = kiosk.text(new_sender(), "khôi phục mã số thuế cần giấy tờ gì")
+    reply = answer["replies"][0]
+    assert reply["custom"]["source"] == "portal" and reply["custom"]["topic"] == "documents"
+    assert "dichvucong.gov.vn" in reply["text"]  # on the screen, the link
+    audio = kiosk.fetch(answer["audio_url"])
+    assert audio.status_code == 200 and is_mp3(audio.content)
+    said = " ".join(kiosk.speech.texts())
+    # Read aloud: the procedure, its papers, where the information comes from; no address to spell
+    # out, no law numbers, and the crawl month in words.
+    assert "Khôi phục mã số thuế" in said and "Giấy tờ cần có" in said and "Cổng Dịch vụ công" in said
+    assert "tháng 6 năm 2026" in said
+    assert not re.search(r"https?|www|\.gov|Thông tư|Nghị định|\d+/\d{4}/", said), said
 
 
 def test_each_page_has_its_own_conversation(kiosk: Kiosk) -> None:

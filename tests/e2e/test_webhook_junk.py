@@ -152,7 +152,8 @@ def test_rest_answers_junk_with_a_clear_400_or_a_reply(junk: Junk) -> None:
 
 def test_cards_and_kiosk_pages_refuse_junk_names(junk: Junk) -> None:
     for name in ("x", "khai_sinh", "khai_sinh.exe", "..%2F..%2Fetc%2Fpasswd", "%00", "a" * 5000 + ".pdf",
-                 "%F0%9F%98%80.png", "khai_sinh.pdf.pdf", ".pdf", "KHAI_SINH.PDF"):
+                 "%F0%9F%98%80.png", "khai_sinh.pdf.pdf", ".pdf", "KHAI_SINH.PDF", "portal-9.999999.png",
+                 "portal-.png", "portal-1.001193%2F..png", "portal:1.001193.png"):
         assert_clear(junk.request("GET", f"/webhooks/cards/{name}"), f"card {name}")
     for path in ("/webhooks/kiosk/static/%00", "/webhooks/kiosk/static/..%2Fchannel.py",
                  "/webhooks/kiosk/audio/nope.mp3", "/webhooks/kiosk/audio/" + "a" * 5000):

@@ -13,28 +13,47 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+if TYPE_CHECKING:
+    from bot.cards.checklist import Subject
+    from bot.catalog.model import Catalog
+
 CHANNEL = "cards"
-CARD_PATH = re.compile(r"/webhooks/cards/([a-z0-9_]{1,64})\.(png|pdf)")
+STEM = r"[a-z0-9_]{1,64}|portal-[0-9.]{1,32}"  # a curated id, or a portal record's (bot/dialogue/reply.py card_stem)
+CARD_PATH = re.compile(rf"/webhooks/cards/({STEM})\.(png|pdf)")
+PORTAL_STEM = "portal-"
 MIME = {"png": "image/png", "pdf": "application/pdf"}
 # One card at a time: rendering is CPU work, and a burst of requests must not starve the answers.
 _render_lock = asyncio.Lock()
 
 
-async def card_path(procedure_id: str, fmt: str) -> Path | None:
+@lru_cache(maxsize=1)
+def _catalog() -> Catalog:
+    # Read on the first portal card, not at start: this process answers no portal question itself.
+    from bot.catalog.store import load_catalog
+
+    return load_catalog()
+
+
+async def card_path(stem: str, fmt: str) -> Path | None:
     """The cached card file, rendered in a worker thread the first time; None for an unknown procedure."""
     from bot.cards.checklist import card_file
     from bot.kb.shared import knowledge_base
     from bot.settings import load_settings
 
-    procedure = knowledge_base().get(procedure_id)
+    procedure: Subject | None
+    if stem.startswith(PORTAL_STEM):
+        procedure = (await asyncio.to_thread(_catalog)).get(stem[len(PORTAL_STEM):])
+    else:
+        procedure = knowledge_base().get(stem)
     if procedure is None or fmt not in MIME:
         return None
     settings = load_settings()
@@ -68,7 +87,7 @@ class CardsInput(InputChannel):
         @bp.route("/<name>", methods=["GET"])
         async def card(request: Request, name: str) -> HTTPResponse:
             stem, _, fmt = name.rpartition(".")
-            path = await card_path(stem, fmt) if re.fullmatch(r"[a-z0-9_]{1,64}", stem) else None
+            path = await card_path(stem, fmt) if re.fullmatch(STEM, stem) else None
             if path is None:
                 return response.json({"error": "Không có phiếu giấy tờ này."}, status=404)
             headers = {"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff",

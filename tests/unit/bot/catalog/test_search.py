@@ -68,3 +68,26 @@ def test_twins_of_equal_standing_are_offered_to_choose() -> None:
 
 def test_repeated_codes_are_indexed_once() -> None:
     assert len(CatalogSearch([ENTRIES[0], ENTRIES[0]])) == 1
+
+
+def test_what_only_organisations_do_ranks_below_what_people_do_unless_asked() -> None:
+    search = CatalogSearch([
+        Entry("org", "Cấp giấy phép hoạt động khám bệnh", ("Cấp xã",), "Y tế", ("Doanh nghiệp",)),
+        Entry("ppl", "Cấp giấy phép hoạt động khám bệnh cho cá nhân", ("Cấp xã",), "Y tế", ("Công dân Việt Nam",)),
+    ])
+    assert search.search("xin giấy phép hoạt động khám bệnh")[0].code == "ppl"
+    assert search.search("công ty xin giấy phép hoạt động khám bệnh")[0].code == "org"
+    assert not search.search("xin giấy phép hoạt động khám bệnh")[1].for_people
+
+
+def test_a_name_said_whole_is_offered_even_when_a_long_story_favours_another() -> None:
+    # Over the real catalog: the story repeats "cha mẹ" (so BM25 prefers "nhận cha, mẹ, con", which
+    # holds little of it), but says the whole name "Tách hộ".
+    from bot.catalog.store import load_catalog
+
+    catalog = load_catalog()
+    search = CatalogSearch(Entry(r.code, r.name, r.levels, r.field or "", r.applicants) for r in catalog)
+    story = "vợ chồng tôi mới cưới, muốn tách hộ ra khỏi hộ của cha mẹ nhưng vẫn ở chung nhà với cha mẹ"
+    decision = search.decide(story)
+    assert decision.kind in ("answer", "choose")
+    assert "Tách hộ" in [m.name for m in decision.matches]

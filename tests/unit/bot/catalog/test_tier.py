@@ -12,8 +12,9 @@ from bot.catalog.tier import BackgroundTier, CatalogTier
 from bot.kb import load_kb
 
 
-def _record(code: str, name: str) -> CatalogRecord:
-    return CatalogRecord(code=code, name=name, url=f"https://dichvucong.gov.vn/p/{code}", levels=("Cấp xã",))
+def _record(code: str, name: str, applicants: tuple[str, ...] = ()) -> CatalogRecord:
+    return CatalogRecord(code=code, name=name, url=f"https://dichvucong.gov.vn/p/{code}", levels=("Cấp xã",),
+                         applicants=applicants)
 
 
 RECORDS = (
@@ -21,6 +22,10 @@ RECORDS = (
     _record("9.1", "Cấp thẻ căn cước cho người dưới 14 tuổi"),
     _record("9.2", "Thông báo lưu trú"),
     _record("9.3", "Thủ tục đăng ký kết hôn có yếu tố nước ngoài tại khu vực biên giới"),
+    _record("9.4", "Sửa lỗi sai sót trong giao dịch"),
+    _record("9.5", "Thủ tục đăng ký nhận cha, mẹ, con"),
+    _record("9.6", "Hỗ trợ chi phí"),
+    _record("9.7", "Ký hợp đồng khám, chữa bệnh bảo hiểm y tế", ("Doanh nghiệp", "Tổ chức nước ngoài")),
 )
 
 
@@ -58,3 +63,26 @@ def test_a_background_tier_answers_once_built_and_nothing_when_the_catalog_is_em
     assert building.find("thông báo lưu trú cho người thân").records[0].code == "9.2"  # waits, then answers
     empty = BackgroundTier(Catalog, kb)
     assert empty.find("thông báo lưu trú").kind == "none" and len(empty) == 0
+
+
+def test_a_portal_name_holding_the_whole_question_beats_the_curated_word_in_it(tier: CatalogTier) -> None:
+    # "chứng thực" names the curated procedure, but all the rest is the portal's correction of a contract.
+    found = tier.more_specific("sửa lỗi sai trong hợp đồng đã chứng thực", "chung_thuc")
+    assert found is not None and found.records[0].code == "9.4"
+    assert tier.more_specific("chứng thực bản sao giấy khai sinh mất bao lâu", "chung_thuc") is None
+
+
+def test_a_curated_procedure_said_not_to_have_happened_is_not_what_is_asked(tier: CatalogTier) -> None:
+    found = tier.more_specific("bố mẹ không kết hôn, giờ muốn làm giấy nhận con", "ket_hon")
+    assert found is not None and found.records[0].code == "9.5"
+    assert tier.more_specific("bố mẹ đã kết hôn, giờ làm giấy kết hôn lại", "ket_hon") is None
+
+
+def test_a_portal_name_that_takes_half_of_the_curated_name_does_not_win(tier: CatalogTier) -> None:
+    # "Hỗ trợ chi phí" is in "hỗ trợ chi phí mai táng", the curated khai tử's funeral allowance.
+    assert tier.more_specific("làm sao được hỗ trợ chi phí mai táng cho ông", "khai_tu") is None
+
+
+def test_what_only_organisations_do_never_answers_a_citizen_s_curated_question(tier: CatalogTier) -> None:
+    assert tier.more_specific("mất thẻ bảo hiểm y tế thì ký hợp đồng khám chữa bệnh thế nào", "bhyt") is None
+    assert tier.named_outright("ký hợp đồng khám chữa bệnh bảo hiểm y tế") is None

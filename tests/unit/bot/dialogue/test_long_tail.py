@@ -56,7 +56,7 @@ def test_a_procedure_the_kb_lacks_is_answered_from_the_catalog_with_its_source(a
     assert reply.procedure_id == "portal:9.000001" and reply.topic == Topic.WHERE
     assert reply.custom["source"] == "portal"
     assert "Bộ phận Một cửa Ủy ban nhân dân xã" in reply.text
-    assert URL.format("9.000001") in reply.text and "2026-06" in reply.text
+    assert URL.format("9.000001") in reply.text and "tháng 6/2026" in reply.text
     assert reply.text.splitlines()[-1].startswith("Thông tin này lấy từ Cổng Dịch vụ công")
     assert all("portal:9.000001" in b["payload"] for b in reply.buttons)
     # A follow-up keeps the portal procedure.
@@ -117,3 +117,37 @@ def test_out_of_scope_stays_out_of_scope_when_the_catalog_has_nothing_close(answ
     assert reply.topic == Topic.OUT_OF_SCOPE
     portal = _say(answers, "mình muốn nuôi con nuôi", "out_of_scope", unknown="con nuôi").reply
     assert portal.custom["source"] == "portal"
+
+
+def test_a_long_list_of_papers_shows_five_and_a_button_for_the_rest(answers) -> None:
+    first = _say(answers, "làm sổ đỏ lần đầu cần giấy tờ gì", "ask_documents", unknown="sổ đỏ")
+    reply = first.reply
+    assert "5. Giấy tờ số 5" in reply.text and "Giấy tờ số 6" not in reply.text
+    assert [item["name"] for item in reply.checklist] == [f"Giấy tờ số {i}" for i in range(1, 9)]
+    more = reply.buttons[0]
+    assert more["title"] == "Xem thêm giấy tờ" and '"more":"6"' in more["payload"]
+    assert first.context.more_from == "6"
+    # The button names the procedure and where to start, whatever was said in between.
+    turn = Turn(sender="t", text=more["payload"], intent=Intent.ASK_DOCUMENTS, procedure="portal:9.000001",
+                entities={"procedure": "portal:9.000001", "more": "6"}, context=Context())
+    rest = answers.respond(turn)
+    assert rest.reply.procedure_id == "portal:9.000001" and rest.reply.topic == Topic.DOCUMENTS
+    assert "6. Giấy tờ số 6" in rest.reply.text and "8. Giấy tờ số 8" in rest.reply.text
+    assert "1. Giấy tờ số 1" not in rest.reply.text and rest.context.more_from is None
+    assert not any('"more"' in b["payload"] for b in rest.reply.buttons)
+
+
+def test_typing_xem_them_after_a_long_list_shows_the_rest(answers) -> None:
+    first = _say(answers, "làm sổ đỏ lần đầu cần giấy tờ gì", "ask_documents", unknown="sổ đỏ")
+    # The classifier reads "xem thêm" as a goodbye; after a list that has more, it is the next page.
+    rest = _say(answers, "xem thêm nhé", "goodbye", context=first.context)
+    assert rest.reply.topic == Topic.DOCUMENTS and "6. Giấy tờ số 6" in rest.reply.text
+    # With nothing more to show, the same words are what the classifier says they are.
+    after = _say(answers, "xem thêm nhé", "goodbye", context=rest.context)
+    assert after.reply.topic == Topic.GOODBYE
+
+
+def test_other_topics_of_a_portal_record_carry_no_more_button(answers) -> None:
+    outcome = _say(answers, "làm sổ đỏ lần đầu mất bao lâu", "ask_time", unknown="sổ đỏ")
+    assert outcome.reply.procedure_id == "portal:9.000001" and outcome.reply.checklist is None
+    assert outcome.context.more_from is None and not any('"more"' in b["payload"] for b in outcome.reply.buttons)

@@ -102,3 +102,20 @@ def test_read_only(db_url: str) -> None:
     with engine.connect() as conn, pytest.raises(Exception, match="readonly"):
         conn.exec_driver_sql("DELETE FROM events")
     engine.dispose()
+
+
+def test_portal_answers_are_counted_apart_from_curated_ones(portal_db_url: str) -> None:
+    report = collect(portal_db_url)
+    assert report.user_messages == 10
+    # per turn: the first Tách hộ turn has two replies about it and counts once
+    assert report.portal == {
+        "portal:1.010038": 3, "portal:1.003677": 1, "portal:1.004837": 1, "portal:9.999999": 1, "portal:1.004884": 1,
+    }
+    assert report.procedures == {"khai_sinh": 1}  # the curated list holds no portal id
+
+
+def test_nothing_close_is_unanswered_and_a_portal_choice_is_unclear(portal_db_url: str) -> None:
+    report = collect(portal_db_url)
+    assert report.unanswered == {"xin học bổng cho con": 1}  # the catalog's "nothing close"
+    assert report.unclear == {"làm giấy tờ đất": 1}  # close portal procedures offered to choose from
+    assert report.topics["unknown_procedure"] == 1 and report.topics["clarify"] == 1
