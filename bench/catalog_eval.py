@@ -36,40 +36,17 @@ CURATED_SETS = ("tests/nlu_test.yml", "tests/nlu_external.yml", "tests/nlu_dev_r
 TARGET_RIGHT = 0.90
 
 
-def accepted(reply, accept: list[str]) -> bool:
-    ids = {a if not a[:1].isdigit() else f"portal:{a}" for a in accept}
-    if reply.procedure_id in ids:
-        return True
-    offered = any(any(i in (b.get("payload") or "") for i in ids) for b in reply.buttons)
-    return offered and reply.topic.value == "clarify"
-
-
-def _turn(parse: dict, text: str):
-    from bot.actions.answer import guessed
-    from bot.dialogue.intents import Intent
-    from bot.dialogue.status import entity_values
-    from bot.dialogue.turn import Turn
-
-    entities = entity_values(parse.get("entities") or [])
-    return Turn(sender="bench", text=text, intent=Intent.parse(parse["intent"]["name"]),
-                procedure=entities.get("procedure"), procedure_guessed=guessed(parse.get("entities") or []),
-                unknown_object=entities.get("object"), entities=entities)
-
-
 async def _curated(agent, talk, show_errors: bool) -> None:
     """Questions about curated procedures whose reply comes from the catalog instead."""
+    from bot.catalog.evaluate import answered_from_catalog
     from bot.nlu.evaluate import load_cases
 
     for name in CURATED_SETS:
         cases = [c for c in load_cases(ROOT / name) if c.procedure]
-        stolen = []
-        for case in cases:
-            reply = talk.handle(_turn(await agent.parse_message(case.text), case.text)).reply
-            if reply.source == "portal":
-                stolen.append((case, reply))
+        stolen = await answered_from_catalog(agent, talk, [c.text for c in cases])
         print(f"curated questions answered from the catalog, {name}: {len(stolen)}/{len(cases)}")
-        for case, reply in stolen if show_errors else ():
-            print(f"  - {case.text!r} ({case.procedure}) → {reply.procedure_id or reply.topic.value}")
+        for text, reply in stolen if show_errors else ():
+            print(f"  - {text!r} → {reply.procedure_id or reply.topic.value}")
 
 
 async def _run(cases: list[dict], show_errors: bool, curated: bool = True) -> None:
@@ -77,39 +54,26 @@ async def _run(cases: list[dict], show_errors: bool, curated: bool = True) -> No
     from rasa.utils.log_utils import configure_structlog
 
     from bot.actions.answer import dialogue
-    from bot.catalog.answers import SOURCE_LINE
+    from bot.catalog.evaluate import score_long_tail
 
     configure_structlog(logging.WARNING)
     agent = Agent.load(str(model_path(ROOT)))
     talk = dialogue()
     tier = talk.answers.catalog
-    right = honest = sourced = portal = present = absent = 0
+    score = await score_long_tail(agent, talk, cases)
+    for text, reply in score.misses if show_errors else ():
+        print(f"- {text!r}: {reply.topic.value} {reply.procedure_id} {[b['title'][:40] for b in reply.buttons][:4]}")
     search_ms: list[float] = []
-    for case in cases:
-        reply = talk.handle(_turn(await agent.parse_message(case["say"]), case["say"])).reply
-        if tier is not None:
+    if tier is not None:
+        for case in cases:
             started = time.perf_counter()
             tier.search.decide(case["say"])
             search_ms.append((time.perf_counter() - started) * 1000)
-        if reply.source == "portal" and reply.procedure_id:
-            portal += 1
-            sourced += reply.text.splitlines()[-1] == SOURCE_LINE and "Nguồn: http" in reply.text
-        if case.get("absent"):
-            absent += 1
-            ok = reply.procedure_id is None and not any("portal:" in (b.get("payload") or "") for b in reply.buttons)
-            honest += ok
-        else:
-            present += 1
-            ok = accepted(reply, case.get("accept", []))
-            right += ok
-        if show_errors and not ok:
-            print(f"- {case['say']!r}: {reply.topic.value} {reply.procedure_id} "
-                  f"{[b['title'][:40] for b in reply.buttons][:4]}")
     print(f"catalog: {len(tier) if tier is not None else 0} records")
-    print(f"right answer or right choice offered: {right}/{present} = {right / max(present, 1):.2f} "
+    print(f"right answer or right choice offered: {score.right}/{score.present} = {score.right_share:.2f} "
           f"(target ≥ {TARGET_RIGHT:.2f})")
-    print(f"honest on absent ones: {honest}/{absent}")
-    print(f"portal answers that show their source: {sourced}/{portal}")
+    print(f"honest on absent ones: {score.honest}/{score.absent}")
+    print(f"portal answers that show their source: {score.sourced}/{score.portal}")
     if search_ms:
         print(f"catalog search per question: mean {sum(search_ms) / len(search_ms):.2f} ms, "
               f"p95 {percentile(search_ms, 0.95):.2f} ms (reference loop {machine_speed_ms():.0f} ms)")

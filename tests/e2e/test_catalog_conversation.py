@@ -88,3 +88,23 @@ def test_a_portal_procedure_gets_a_printable_card(chat: Conversation, assistant)
         assert Image.open(io.BytesIO(response.read())).width >= 1000
     with urllib.request.urlopen(base + custom["checklist_card"]["pdf"], timeout=120) as response:
         assert response.read().startswith(b"%PDF-")
+
+
+def test_a_corrupt_catalog_file_leaves_the_curated_answers_and_one_log_line(trained_model, tmp_path_factory) -> None:
+    from tests.support.assistant import start_assistant
+
+    data = tmp_path_factory.mktemp("broken-catalog")
+    broken = data / "portal_catalog.jsonl.gz"
+    broken.write_bytes(b"\x1f\x8b not really gzip")
+    running = start_assistant(data, {"CAUNOI_CATALOG": str(broken)})
+    try:
+        chat = Conversation(running.url)
+        custom, _, _ = chat.say("làm căn cước cần giấy tờ gì")
+        assert custom["procedure_id"] == "can_cuoc" and custom["source"] == "kb"
+        custom, _, _ = chat.say("khôi phục mã số thuế nộp ở đâu")
+        assert custom["procedure_id"] is None and custom["topic"] in ("unknown_procedure", "out_of_scope")
+        said = [line for line in running.output().splitlines() if "national catalog not loaded" in line]
+        assert len(said) == 1 and str(broken) in said[0], said
+        assert "Traceback" not in running.output()
+    finally:
+        running.stop()
