@@ -118,6 +118,13 @@ class Match:
     name_share: float = 0.0  # of the name's words, the share the question holds
     variant_asked: bool = False  # the name is a variant ("lưu động", "biên giới") the question asks for
     for_people: bool = True  # a person may apply (not only companies, cooperatives or offices)
+    official_share: float = 0.0  # of the official words the question's everyday ones stand for, the share held
+
+    @property
+    def names_the_thing(self) -> float:
+        """How much of what the question names the name holds, the everyday words read as the official
+        ones ("hợp đồng" as "giao dịch"): for a short question naming one thing, not for ranking a story."""
+        return max(self.asked_share, self.official_share)
 
     @property
     def exact(self) -> bool:
@@ -262,12 +269,15 @@ class CatalogSearch:
         score *= 1.0 + PHRASE_BONUS * sum(pair in facts.pairs for pair in query.pairs)
         # The question's words the name holds, or the official words its everyday ones stand for;
         # and the name's words the question holds ("Thông báo lưu trú" is all in a long question).
-        asked_share = max(_share(facts.words, query.own), _share(facts.words, query.official))
+        # The official words an everyday phrase stands for count with the question's own, not on their own:
+        # in a long story one "hộ khẩu" (→ "thường trú") must not make any "thường trú" name hold it all.
+        asked_share = max(_share(facts.words, query.own), _share(facts.words, query.either))
+        official_share = _share(facts.words, query.official)
         held = sum(weight for w, weight in query.either.items() if w in facts.content)
         name_share = held / facts.content_weight if facts.content_weight else 0.0
         coverage = max(asked_share, name_share)
         return Match(code, self._entries[code].name, score * (0.5 + coverage), coverage, asked_share, name_share,
-                     any(v in query.variants for v in facts.variants), facts.for_people)
+                     any(v in query.variants for v in facts.variants), facts.for_people, official_share)
 
     def decide(self, text: str) -> Decision:
         """One answer, a few to choose from, or nothing close."""

@@ -128,7 +128,7 @@ class CatalogTier:
         best = decision.matches[0]
         if self.kb_id(best.code) is not None or not best.for_people:
             return None  # the curated one itself, or what only organisations do: not what a citizen asks
-        if negated and best.asked_share >= OUTRIGHT:
+        if negated and best.names_the_thing >= OUTRIGHT:
             # "bố mẹ không kết hôn, giờ muốn làm giấy nhận con": the curated name is what did not happen.
             return self._portal(decision)
         name = normalize_folded(best.name).split()
@@ -141,8 +141,8 @@ class CatalogTier:
         # Everything said beyond the curated name is in one portal name that alone holds the whole
         # question: "sửa lỗi sai trong hợp đồng đã chứng thực" is the portal's "Sửa lỗi sai sót trong
         # giao dịch", not the curated chứng thực.
-        holds_all = best.asked_share >= WHOLE_QUESTION and not any(
-            m.asked_share >= WHOLE_QUESTION for m in decision.matches[1:])
+        holds_all = best.names_the_thing >= WHOLE_QUESTION and not any(
+            m.names_the_thing >= WHOLE_QUESTION for m in decision.matches[1:])
         if said == 1.0 and len(rest) >= MIN_ALL_WORDS and holds_all:
             return self._portal(Decision("answer", (best,)))
         named_all = (best.name_share >= NAMED_ALL and len({w for w in name if w not in STOP} - set(alias)) >= 2

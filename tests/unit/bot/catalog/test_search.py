@@ -91,3 +91,16 @@ def test_a_name_said_whole_is_offered_even_when_a_long_story_favours_another() -
     decision = search.decide(story)
     assert decision.kind in ("answer", "choose")
     assert "Tách hộ" in [m.name for m in decision.matches]
+
+
+def test_one_everyday_phrase_in_a_long_story_does_not_make_a_name_hold_the_question() -> None:
+    search = CatalogSearch([
+        Entry("tt", "Xác nhận diện tích nhà ở để đăng ký thường trú", ("Cấp xã",), "Cư trú"),
+        Entry("hk", "Đăng ký nuôi con nuôi trong nước", ("Cấp xã",), "Hộ tịch"),
+    ])
+    story = ("nhà tôi ở quê có hộ khẩu từ lâu, nay tôi đi làm xa, vợ tôi ở nhà nuôi con nhỏ và chăm bố mẹ già, "
+             "tôi muốn biết cháu nội được hưởng chế độ gì khi học mẫu giáo")
+    best = search.search(story)[0]
+    # "hộ khẩu" stands for "thường trú", which the first name has; that is not the whole story.
+    assert best.asked_share < 0.5 and best.names_the_thing <= 1.0
+    assert search.decide(story).kind != "answer"
