@@ -25,6 +25,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.catalog.terms import official_words
 from bot.nlu.diacritics import fold
@@ -66,6 +67,7 @@ _FOR_ORGANISATIONS = tuple(tuple(normalize_folded(a).split()) for a in (
     "cơ quan", "nhà máy", "xí nghiệp", "chi nhánh", "ngân hàng",
 ))
 ORGANISATION_PENALTY = 0.6
+_LONGEST_CUE = max(len(c) for cues in [*(cues for _, cues in _VARIANTS), _FOR_ORGANISATIONS] for c in cues)
 # Where the citizen goes is not what the procedure is called ("chứng thực hợp đồng ở ủy ban xã"), nor
 # is the way a question opens. "hỏi" is dropped only in these: folded, it is also "hội" (association).
 PLACES = tuple(tuple(normalize_folded(p).split()) for p in (
@@ -78,6 +80,7 @@ LEVEL_BONUS = {"cap xa": 1.15, "cap tinh": 1.05}
 VARIANT_PENALTY = 0.55
 PHRASE_BONUS = 0.15  # per pair of words the name has in the question's order ("giấy phép lái xe")
 NAME_WEIGHT, FIELD_WEIGHT = 10.0, 2.0
+MAX_TERMS = 16  # words sent to FTS5 at most
 COMMON_SHARE = 0.08  # a word in more names than this is not searched for, only counted
 MIN_COMMON = 50
 # How much of what was asked a name must hold (weighted by how rare each word is among the names):
@@ -153,28 +156,45 @@ class _NameFacts:
 
 @dataclass(frozen=True)
 class _QueryFacts:
-    pairs: tuple[tuple[str, str], ...]
+    pairs: frozenset[tuple[str, str]]
     variants: frozenset[int]  # the variants the question asks for
     own: dict[str, float]  # its own words, by weight
     official: dict[str, float]  # the official words its everyday ones stand for
     either: dict[str, float]
     for_organisation: bool  # it speaks of a company, a cooperative or an office
+    totals: tuple[float, float, float]  # the weights of own, official and either
 
 
-def _share(have: frozenset[str], wanted: dict[str, float]) -> float:
-    total = sum(wanted.values())
-    return sum(weight for w, weight in wanted.items() if w in have) / total if total else 0.0
+def _share(have: frozenset[str], wanted: dict[str, float], total: float) -> float:
+    # The intersection is taken in C: a long question has forty words, and a hundred names are scored.
+    return sum(wanted[w] for w in wanted.keys() & have) / total if total else 0.0
+
+
+def _grams(words: list[str], longest: int) -> frozenset[tuple[str, ...]]:
+    """Every run of 1..`longest` words: phrase lookups in one set instead of a scan per phrase."""
+    return frozenset(tuple(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1))
 
 
 def _has(words: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(words[i : i + len(phrase)]) == phrase for i in range(len(words)))
 
 
+@lru_cache(maxsize=16)
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The phrases grouped by their first word, in their order: a word looks up only its own."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            index.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(group) for word, group in index.items()}
+
+
 def without_phrases(words: list[str], phrases: Sequence[tuple[str, ...]]) -> list[str]:
     """The words with every occurrence of the phrases taken out (the first listed wins at a place)."""
+    index = _by_first_word(tuple(phrases))
     out, i = [], 0
     while i < len(words):
-        phrase = next((p for p in phrases if tuple(words[i : i + len(p)]) == p), None)
+        phrase = next((p for p in index.get(words[i], ()) if tuple(words[i : i + len(p)]) == p), None)
         if phrase:
             i += len(phrase)
         else:
@@ -243,18 +263,25 @@ class CatalogSearch:
         # Words in a large share of the names ("đăng ký", "cấp") make SQLite score most of the table
         # for nothing: they are left to the coverage below, unless nothing rarer was asked.
         rare = [w for w in words if self._weight(w) >= self._common] or sorted(words, key=self._weight)[-3:]
+        # A long story has thirty such words; the rarest find its candidates, the rest only cost time
+        # (every term's postings are read). All of them still count in the coverage below.
+        rare = sorted(rare, key=self._weight, reverse=True)[:MAX_TERMS]
         query = " OR ".join('"' + w.replace('"', "") + '"' for w in rare)
         rows = self._db.execute(
             f"SELECT code, bm25(p, 0.0, {NAME_WEIGHT}, {FIELD_WEIGHT}) FROM p WHERE p MATCH ? "
             f"ORDER BY bm25(p, 0.0, {NAME_WEIGHT}, {FIELD_WEIGHT}) LIMIT ?",
             (query, max(limit * 10, 100)),
         ).fetchall()
+        grams = _grams(asked, _LONGEST_CUE)
+        own_w = {w: self._weight(w) for w in own}
+        official_w = {w: self._weight(w) for w in official}
+        either_w = {w: self._weight(w) for w in set(own) | set(official)}
         query_facts = _QueryFacts(
-            tuple(zip(asked, asked[1:], strict=False)),
-            frozenset(i for i, (_, cues) in enumerate(_VARIANTS) if any(_has(asked, c) for c in cues)),
-            {w: self._weight(w) for w in own}, {w: self._weight(w) for w in official},
-            {w: self._weight(w) for w in set(own) | set(official)},
-            any(_has(asked, cue) for cue in _FOR_ORGANISATIONS),
+            frozenset(zip(asked, asked[1:], strict=False)),
+            frozenset(i for i, (_, cues) in enumerate(_VARIANTS) if any(c in grams for c in cues)),
+            own_w, official_w, either_w,
+            any(cue in grams for cue in _FOR_ORGANISATIONS),
+            (sum(own_w.values()), sum(official_w.values()), sum(either_w.values())),
         )
         matches = [self._match(code, -rank, query_facts) for code, rank in rows]
         matches.sort(key=lambda m: -m.score)
@@ -266,14 +293,15 @@ class CatalogSearch:
         if not facts.for_people and not query.for_organisation:
             score *= ORGANISATION_PENALTY
         score *= VARIANT_PENALTY ** sum(v not in query.variants for v in facts.variants)
-        score *= 1.0 + PHRASE_BONUS * sum(pair in facts.pairs for pair in query.pairs)
+        score *= 1.0 + PHRASE_BONUS * len(facts.pairs & query.pairs)
         # The question's words the name holds, or the official words its everyday ones stand for;
         # and the name's words the question holds ("Thông báo lưu trú" is all in a long question).
         # The official words an everyday phrase stands for count with the question's own, not on their own:
         # in a long story one "hộ khẩu" (→ "thường trú") must not make any "thường trú" name hold it all.
-        asked_share = max(_share(facts.words, query.own), _share(facts.words, query.either))
-        official_share = _share(facts.words, query.official)
-        held = sum(weight for w, weight in query.either.items() if w in facts.content)
+        own_total, official_total, either_total = query.totals
+        asked_share = max(_share(facts.words, query.own, own_total), _share(facts.words, query.either, either_total))
+        official_share = _share(facts.words, query.official, official_total)
+        held = sum(query.either[w] for w in query.either.keys() & facts.content)
         name_share = held / facts.content_weight if facts.content_weight else 0.0
         coverage = max(asked_share, name_share)
         return Match(code, self._entries[code].name, score * (0.5 + coverage), coverage, asked_share, name_share,
