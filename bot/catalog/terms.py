@@ -24,6 +24,33 @@ EVERYDAY: dict[str, str] = {
     "xây nhà": "xây dựng nhà ở",
     "cho đất": "tặng cho quyền sử dụng đất",
     "tranh chấp đất": "tranh chấp đất đai",
+    "lấn đất": "tranh chấp đất đai",
+    # land: a new use (the commune's "giao đất, cho thuê đất, chuyển mục đích sử dụng đất"), crops on rice land
+    "sang đất ở": "giao đất chuyển mục đích sử dụng đất",
+    "sang trồng cây": "chuyển đổi cơ cấu cây trồng",
+    # land: mortgages, gifts, inheritance
+    "thế chấp sổ đỏ": "biện pháp bảo đảm quyền sử dụng đất",
+    "thế chấp đất": "biện pháp bảo đảm quyền sử dụng đất",
+    "xóa thế chấp": "xóa đăng ký biện pháp bảo đảm quyền sử dụng đất",
+    "giải chấp": "xóa đăng ký biện pháp bảo đảm quyền sử dụng đất",
+    "tặng đất": "đăng ký biến động tặng cho quyền sử dụng đất",
+    "cho con đất": "đăng ký biến động tặng cho quyền sử dụng đất",
+    "chia thừa kế": "văn bản phân chia di sản",
+    "chia đất thừa kế": "văn bản phân chia di sản",
+    "từ chối nhận thừa kế": "văn bản từ chối nhận di sản",
+    # land: the certificate itself (renewed, lost, wrong) and the plot
+    "đổi sổ đỏ": "cấp đổi giấy chứng nhận quyền sử dụng đất",
+    "sổ đỏ bị rách": "cấp đổi giấy chứng nhận quyền sử dụng đất",
+    "mất sổ đỏ": "cấp lại giấy chứng nhận bị mất",
+    "sổ đỏ ghi sai": "đính chính giấy chứng nhận",
+    "tách sổ đỏ": "tách thửa đất",
+    "gộp thửa": "hợp thửa đất",
+    # building: repairs, raising a floor, moving a house; a tent on the street for a wedding or funeral
+    "sửa nhà": "giấy phép xây dựng sửa chữa cải tạo",
+    "nâng tầng": "giấy phép xây dựng sửa chữa cải tạo",
+    "cơi nới": "giấy phép xây dựng sửa chữa cải tạo",
+    "di dời nhà": "giấy phép di dời công trình",
+    "dựng rạp": "sử dụng tạm thời lòng đường vỉa hè",
     # vehicles and driving
     "xe máy": "xe",
     "xe mô tô": "xe",
@@ -34,18 +61,59 @@ EVERYDAY: dict[str, str] = {
     "biển số": "biển số xe",
     "giấy đăng ký xe": "chứng nhận đăng ký xe",
     "sang tên xe": "đăng ký sang tên xe",
+    "mua xe cũ": "thay đổi chủ xe sang tên xe",
+    "mua bán xe": "thay đổi chủ xe sang tên xe",
+    "đổi chủ xe": "thay đổi chủ xe sang tên xe",
+    "bán xe": "thu hồi chứng nhận đăng ký xe",  # the seller hands the papers and plate back
+    "nộp lại biển": "thu hồi chứng nhận đăng ký xe biển số xe",
+    "mất cà vẹt": "cấp lại chứng nhận đăng ký xe",
+    "mất biển số": "cấp lại biển số xe",
+    "biển số bị mờ": "đổi chứng nhận đăng ký xe biển số xe",
+    "mua xe mới": "đăng ký cấp biển số xe lần đầu",
+    "bấm biển": "đăng ký cấp biển số xe lần đầu",
+    "thi bằng lái": "cấp giấy phép lái xe",
+    "gia hạn bằng lái": "đổi giấy phép lái xe",
+    "bằng lái hết hạn": "đổi giấy phép lái xe",
+    "mất bằng lái": "cấp lại giấy phép lái xe",
     # family and civil status
     "nhận con": "nhận cha mẹ con",
     "nhận cha": "nhận cha mẹ con",
     "nhận bố": "nhận cha mẹ con",
     "con nuôi": "nuôi con nuôi",
+    "nhận con nuôi": "nuôi con nuôi",  # not "nhận con" (nhận cha, mẹ, con)
+    "nhận nuôi": "nuôi con nuôi",
     "người giám hộ": "giám hộ",
+    "đỡ đầu": "giám hộ",
+    "thôi giám hộ": "chấm dứt giám hộ",
     "bản sao giấy khai sinh": "cấp bản sao trích lục hộ tịch",
     # identity and papers
     "chứng minh thư": "căn cước",
     "hộ khẩu": "thường trú",
     "lý lịch": "phiếu lý lịch tư pháp",
     "hộ chiếu": "hộ chiếu phổ thông",
+    "visa": "thị thực",
+    # nationality
+    "bỏ quốc tịch": "thôi quốc tịch",
+    "lấy lại quốc tịch": "trở lại quốc tịch",
+    "xin lại quốc tịch": "trở lại quốc tịch",
+    # residence notices and papers
+    "báo vắng": "khai báo tạm vắng",
+    "qua đêm": "thông báo lưu trú",
+    "tách hộ khẩu": "tách hộ",
+    "tách sổ hộ khẩu": "tách hộ",
+    "tách khẩu": "tách hộ",
+    "xác nhận hộ khẩu": "xác nhận thông tin về cư trú",
+    "ct07": "xác nhận thông tin về cư trú",
+    "xác nhận số chứng minh": "xác nhận số chứng minh nhân dân",
+    # social insurance (the portal writes "TNLĐ", and "DSPHSK" for dưỡng sức, phục hồi sức khỏe)
+    "rút bảo hiểm": "hưởng bảo hiểm xã hội một lần",
+    "lãnh bảo hiểm một lần": "hưởng bảo hiểm xã hội một lần",
+    "chuyển lương hưu": "chuyển hưởng sang địa bàn khác",
+    "tiền thai sản": "chế độ thai sản",
+    "nghỉ sinh": "chế độ thai sản",
+    "nghỉ đẻ": "chế độ thai sản",
+    "tai nạn lao động": "hưởng chế độ tnlđ",
+    "dưỡng sức": "nghỉ dsphsk",
     # business and tax
     "mở quán": "đăng ký thành lập hộ kinh doanh",
     "mở tiệm": "đăng ký thành lập hộ kinh doanh",
@@ -53,9 +121,29 @@ EVERYDAY: dict[str, str] = {
     "đóng cửa quán": "chấm dứt hoạt động hộ kinh doanh",
     "nghỉ bán": "chấm dứt hoạt động hộ kinh doanh",
     "không buôn bán nữa": "chấm dứt hoạt động hộ kinh doanh",
+    "mở tạp hóa": "đăng ký thành lập hộ kinh doanh",
+    "mở cửa hàng": "đăng ký thành lập hộ kinh doanh",
+    "bán hàng online": "hộ kinh doanh",
+    "tạm nghỉ bán": "tạm ngừng kinh doanh hộ kinh doanh",
+    "đổi tên hộ kinh doanh": "thay đổi nội dung đăng ký hộ kinh doanh",
+    "chuyển địa điểm kinh doanh": "thay đổi nội dung đăng ký hộ kinh doanh",
+    "thuế khoán": "khai thuế hộ kinh doanh",
     "thuế đất": "thuế sử dụng đất",
     "thừa kế": "thừa kế",
     "mã số thuế": "mã số thuế",
+    "giảm trừ gia cảnh": "đăng ký thuế người phụ thuộc",
+    "thuế bán đất": "thuế tncn chuyển nhượng bất động sản",
+    # justice
+    "không tiền án": "phiếu lý lịch tư pháp",
+    "tiền án tiền sự": "phiếu lý lịch tư pháp",
+    "luật sư miễn phí": "yêu cầu trợ giúp pháp lý",
+    "xin bản án": "cấp sao bản án",
+    # farming supports, social programmes
+    "bảo hiểm cây trồng": "hỗ trợ phí bảo hiểm nông nghiệp",
+    "bảo hiểm vật nuôi": "hỗ trợ phí bảo hiểm nông nghiệp",
+    "thụ tinh nhân tạo": "phối giống nhân tạo gia súc",
+    "hộ trung bình": "mức sống trung bình",
+    "đi cai nghiện": "đăng ký cai nghiện ma túy tự nguyện",
     # certification
     "công chứng": "chứng thực",
     "hợp đồng": "giao dịch",
@@ -71,6 +159,10 @@ def _folded_table() -> list[tuple[tuple[str, ...], str]]:
 
 
 _TABLE = _folded_table()
+# The table's phrases by their first word, longest first: each word of a question looks up only its own.
+_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _official in _TABLE:
+    _BY_FIRST.setdefault(_phrase[0], []).append((_phrase, _official))
 
 
 def everyday_phrases(folded: list[str]) -> list[tuple[tuple[str, ...], list[str]]]:
@@ -79,7 +171,7 @@ def everyday_phrases(folded: list[str]) -> list[tuple[tuple[str, ...], list[str]
     found: list[tuple[tuple[str, ...], list[str]]] = []
     i = 0
     while i < len(folded):
-        match = next(((p, o) for p, o in _TABLE if tuple(folded[i : i + len(p)]) == p), None)
+        match = next(((p, o) for p, o in _BY_FIRST.get(folded[i], ()) if tuple(folded[i : i + len(p)]) == p), None)
         if match:
             found.append((match[0], match[1].split()))
             i += len(match[0])

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from bot.catalog.store import DEFAULT_FILE, read_catalog
 from bot.catalog.terms import EVERYDAY, official_words
 from bot.nlu.normalize import normalize_folded
+
+CATALOG = Path(__file__).resolve().parents[4] / DEFAULT_FILE
 
 
 def _official(text: str) -> str:
@@ -18,10 +25,36 @@ def test_everyday_words_bring_the_official_ones() -> None:
     assert _official("nhận con") == "nhan cha me con"
 
 
+@pytest.mark.parametrize(("question", "official"), [
+    ("xin chuyển đất vườn sang đất ở", "giao dat chuyen muc dich su dung dat"),
+    ("thế chấp sổ đỏ vay ngân hàng", "bien phap bao dam quyen su dung dat"),  # not the "sổ đỏ" alone
+    ("nhận con nuôi", "nuoi con nuoi"),  # not "nhận con" (nhận cha, mẹ, con)
+    ("mua xe cu", "thay doi chu xe sang ten xe"),
+    ("rút bảo hiểm một lần", "huong bao hiem xa hoi mot lan"),
+    ("bị tai nạn lao động", "huong che do tnld"),  # the portal's abbreviation
+    ("đi làm ăn xa báo vắng", "khai bao tam vang"),
+    ("tách hộ khẩu ra riêng", "tach ho"),  # not "hộ khẩu" (thường trú)
+])
+def test_the_field_s_everyday_words(question: str, official: str) -> None:
+    assert _official(question) == official
+
+
 def test_words_outside_the_table_bring_nothing() -> None:
     assert _official("đăng ký khai tử") == ""
+    # Custody is the court's, not a procedure of the portal: it must not look like one.
+    assert _official("giành quyền nuôi con") == ""
 
 
 def test_the_table_maps_to_other_words() -> None:
     for everyday, official in EVERYDAY.items():
         assert everyday == everyday.lower() and official
+
+
+@pytest.mark.skipif(not CATALOG.exists(), reason="the catalog data file is not in this checkout")
+def test_the_official_words_are_the_portal_s() -> None:
+    """Every entry's official words are together in one procedure name of the catalog: a word the
+    portal does not use would only make the search match something else."""
+    names = [frozenset(normalize_folded(record.name).split()) for record in read_catalog(CATALOG)]
+    missing = {everyday: official for everyday, official in EVERYDAY.items()
+               if not any(set(normalize_folded(official).split()) <= name for name in names)}
+    assert not missing, f"official words in no procedure name: {missing}"
