@@ -12,44 +12,23 @@ held-out set (tests/longtail_external.yaml) or of the development set (../shared
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
-from urllib.parse import urlparse
 
 import pytest
-import yaml
 
 from bot.catalog.store import load_catalog
+from tests.support.longtail_sets import CODE, NEAR, cases, folded, site
 from tests.support.paths import ROOT
 
 BLIND = ROOT / "tests" / "longtail_blind.yaml"
 EXTERNAL = ROOT / "tests" / "longtail_external.yaml"
 DEV = ROOT.parent / "shared" / "eval" / "longtail_dev.yaml"
-CODE = re.compile(r"\d\.\d{6}$")
 MIN_CASES = 20
 MIN_SITES = 20
 MIN_ABSENT = 3
-NEAR = 0.8  # similarity ratio from which two questions count as the same one
 
 
-def _cases(path) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
-
-
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).lower().replace("đ", "d")
-    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
-    return " ".join(re.findall(r"\w+", text))
-
-
-def _site(url: str) -> str:
-    host = urlparse(url).netloc.lower()
-    for prefix in ("www.", "m."):
-        host = host.removeprefix(prefix)
-    return host
-
-
-CASES = _cases(BLIND)
+CASES = cases(BLIND)
 INDEXES = list(range(len(CASES)))
 
 
@@ -83,20 +62,20 @@ def test_accepted_codes_exist_in_the_catalog() -> None:
 
 
 def test_no_repeated_question() -> None:
-    keys = [_norm(case["say"]) for case in CASES]
+    keys = [folded(case["say"]) for case in CASES]
     repeated = [(i, j) for i in range(len(keys)) for j in range(i + 1, len(keys))
                 if keys[i] == keys[j] or SequenceMatcher(None, keys[i], keys[j]).ratio() >= NEAR]
     assert not repeated, f"repeated questions (indexes): {repeated}"
 
 
 def test_many_sites() -> None:
-    assert len({_site(case["source"]) for case in CASES}) >= MIN_SITES
+    assert len({site(case["source"]) for case in CASES}) >= MIN_SITES
 
 
 def _overlaps(other: list[str]) -> list[int]:
     hits = []
     for index, case in enumerate(CASES):
-        ours = _norm(case["say"])
+        ours = folded(case["say"])
         for theirs in other:
             if (ours == theirs or ours in theirs or theirs in ours
                     or SequenceMatcher(None, ours, theirs).ratio() >= NEAR):
@@ -108,12 +87,12 @@ def _overlaps(other: list[str]) -> list[int]:
 def test_no_overlap_with_the_held_out_set() -> None:
     if not EXTERNAL.exists():
         pytest.skip(f"{EXTERNAL} not found")
-    hits = _overlaps([_norm(case["say"]) for case in _cases(EXTERNAL)])
+    hits = _overlaps([folded(case["say"]) for case in cases(EXTERNAL)])
     assert not hits, f"cases repeating a question of {EXTERNAL.name} (indexes): {hits}"
 
 
 def test_no_overlap_with_the_development_set() -> None:
     if not DEV.exists():
         pytest.skip(f"{DEV} not found (../shared is beside the checkout on development machines)")
-    hits = _overlaps([_norm(case["say"]) for case in _cases(DEV)])
+    hits = _overlaps([folded(case["say"]) for case in cases(DEV)])
     assert not hits, f"cases repeating a question of the development set (indexes): {hits}"

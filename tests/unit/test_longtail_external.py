@@ -9,43 +9,22 @@ questions come from many different sites, and none repeats one of the developmen
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
-from urllib.parse import urlparse
 
 import pytest
-import yaml
 
 from bot.catalog.store import load_catalog
+from tests.support.longtail_sets import CODE, NEAR, cases, folded, site
 from tests.support.paths import ROOT
 
 EXTERNAL = ROOT / "tests" / "longtail_external.yaml"
 DEV = ROOT.parent / "shared" / "eval" / "longtail_dev.yaml"
-CODE = re.compile(r"\d\.\d{6}$")
 MIN_CASES = 40
 MIN_SITES = 20
 MIN_ABSENT = 3
-NEAR = 0.8  # similarity ratio from which two questions count as the same one
 
 
-def _cases(path) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
-
-
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).lower().replace("đ", "d")
-    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
-    return " ".join(re.findall(r"\w+", text))
-
-
-def _site(url: str) -> str:
-    host = urlparse(url).netloc.lower()
-    for prefix in ("www.", "m."):
-        host = host.removeprefix(prefix)
-    return host
-
-
-CASES = _cases(EXTERNAL)
+CASES = cases(EXTERNAL)
 
 
 def test_enough_cases_and_some_absent() -> None:
@@ -76,7 +55,7 @@ def test_accepted_codes_exist_in_the_catalog() -> None:
 def test_no_repeated_question() -> None:
     seen: dict[str, str] = {}
     for case in CASES:
-        key = _norm(case["say"])
+        key = folded(case["say"])
         assert key not in seen, case["say"]
         seen[key] = case["say"]
     keys = list(seen)
@@ -86,15 +65,15 @@ def test_no_repeated_question() -> None:
 
 
 def test_many_sites() -> None:
-    assert len({_site(case["source"]) for case in CASES}) >= MIN_SITES
+    assert len({site(case["source"]) for case in CASES}) >= MIN_SITES
 
 
 def test_no_overlap_with_the_development_set() -> None:
     if not DEV.exists():
         pytest.skip(f"{DEV} not found (../shared is beside the checkout on development machines)")
-    dev = [_norm(case["say"]) for case in _cases(DEV)]
+    dev = [folded(case["say"]) for case in cases(DEV)]
     for case in CASES:
-        ours = _norm(case["say"])
+        ours = folded(case["say"])
         for theirs in dev:
             assert ours != theirs and ours not in theirs and theirs not in ours, (case["say"], theirs)
             assert SequenceMatcher(None, ours, theirs).ratio() < NEAR, (case["say"], theirs)
