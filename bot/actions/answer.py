@@ -42,21 +42,28 @@ def guessed(entities: list[dict[str, Any]]) -> bool:
     return first is not None and first.get("extractor") == CLASSIFIER
 
 
-def turn_of(tracker: Tracker) -> Turn:
-    raw = tracker.latest_message.get("entities") or []
+def turn_from_parse(parse: dict[str, Any], text: str, sender: str, context: Context | None = None,
+                    channel: str | None = None) -> Turn:
+    """The turn for an NLU parse (a tracker's latest message, or `Agent.parse_message`'s result)."""
+    raw = parse.get("entities") or []
     entities = entity_values(raw)
     return Turn(
-        sender=tracker.sender_id,
-        text=_user_text(tracker),
-        intent=Intent.parse((tracker.latest_message.get("intent") or {}).get("name")),
+        sender=sender,
+        text=text,
+        intent=Intent.parse((parse.get("intent") or {}).get("name")),
         procedure=entities.get("procedure"),
         procedure_guessed=guessed(raw),
         unknown_object=entities.get("object"),
         also_asked=topics_of(entities.get("also_asked")),
         entities=entities,
-        context=Context.from_slots(tracker.current_slot_values()),
-        channel=tracker.get_latest_input_channel(),
+        context=context or Context(),
+        channel=channel,
     )
+
+
+def turn_of(tracker: Tracker) -> Turn:
+    return turn_from_parse(tracker.latest_message, _user_text(tracker), tracker.sender_id,
+                           Context.from_slots(tracker.current_slot_values()), tracker.get_latest_input_channel())
 
 
 def slot_events(before: Context, after: Context) -> list[dict[str, Any]]:

@@ -84,6 +84,11 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(str(text).split()))
 
 
+def nfc_commune(commune: Commune) -> Commune:
+    """The commune's details as drawn: composed Unicode, single spaces (part of the cache key)."""
+    return Commune(**{f.name: _nfc(getattr(commune, f.name)) for f in dataclasses.fields(Commune)})
+
+
 def _first_sentence(text: str) -> str:
     return _nfc(text).split(". ")[0].rstrip(".")
 
@@ -118,7 +123,7 @@ def card_content(procedure: Procedure, commune: Commune) -> CardContent:
         bring_to_show=tuple(_nfc(s) for s in procedure.bring_to_show),
         fee=_nfc(procedure.fee.amount),
         where=_first_sentence(procedure.where),
-        commune=Commune(**{f.name: _nfc(getattr(commune, f.name)) for f in dataclasses.fields(Commune)}),
+        commune=nfc_commune(commune),
         verified_on=_date_vn(procedure.verified_on),
     )
 

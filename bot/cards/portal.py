@@ -3,9 +3,7 @@ from the portal's papers, marked as the portal's unchecked information instead o
 
 from __future__ import annotations
 
-import dataclasses
-
-from bot.cards.checklist import CardContent, CardItem, _first_sentence, _nfc
+from bot.cards.checklist import CardContent, CardItem, _first_sentence, _nfc, nfc_commune
 from bot.catalog.answers import checklist, crawl_month, short
 from bot.catalog.model import IN_PERSON, CatalogRecord
 from bot.settings import Commune
@@ -43,7 +41,7 @@ def portal_card_content(record: CatalogRecord, commune: Commune) -> CardContent:
         bring_to_show=(),
         fee=_nfc(_fee(record)),
         where=_first_sentence(short(where, 200)),
-        commune=Commune(**{f.name: _nfc(getattr(commune, f.name)) for f in dataclasses.fields(Commune)}),
+        commune=nfc_commune(commune),
         verified_on="",
         source_line=source_line(record),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.catalog.model import IN_PERSON, ONLINE, POST, CatalogRecord, Document
 from bot.catalog.text import without_citations
+from bot.dialogue.answers import help_line
 from bot.dialogue.intents import Topic
 from bot.settings import Commune
 
@@ -100,9 +101,14 @@ def _label(document: Document) -> str:
     return (document.case or "").strip().lower()
 
 
-def _for_one_case(document: Document) -> bool:
+def _situation(document: Document) -> str | None:
+    """The portal's group label when it names a situation ("Trường hợp ủy quyền:"), not a section."""
     label = _label(document)
-    return (bool(label) and not label.startswith(_SECTIONS)) or document.name.lower().startswith(_CASE_OPENINGS)
+    return document.case if label and not label.startswith(_SECTIONS) else None
+
+
+def _for_one_case(document: Document) -> bool:
+    return _situation(document) is not None or document.name.lower().startswith(_CASE_OPENINGS)
 
 
 def document_order(record: CatalogRecord) -> list[Document]:
@@ -117,14 +123,19 @@ def _paper(number: int, doc: Document) -> str:
     return f"{number}. {plain(doc.name, 160)}{copies}"
 
 
+def _first_page(record: CatalogRecord) -> tuple[list[Document], list[Document]]:
+    """All the papers in order, and those the documents answer lists: the papers everyone brings (those
+    for one case only are counted, not listed, unless there is nothing else), at most MAX_DOCUMENTS.
+    The rest is one "xem thêm" away (`more_documents`)."""
+    ordered = document_order(record)
+    everyone = [d for d in ordered if not _for_one_case(d)]
+    return ordered, (everyone or ordered)[:MAX_DOCUMENTS]
+
+
 def documents(record: CatalogRecord, commune: Commune) -> list[str]:
     if not record.documents:
         return ["Cổng Dịch vụ công không ghi rõ giấy tờ cho thủ tục này.", _see_portal(record)]
-    ordered = document_order(record)
-    everyone = [d for d in ordered if not _for_one_case(d)]
-    # The papers everyone brings; those for one case only are counted, not listed, unless there is
-    # nothing else. The rest is one "xem thêm" away (`more_documents`).
-    shown = (everyone or ordered)[:MAX_DOCUMENTS]
+    ordered, shown = _first_page(record)
     lines = ["Giấy tờ cần có:"] + [_paper(i, doc) for i, doc in enumerate(shown, 1)]
     if rest := len(ordered) - len(shown):
         lines.append(f"… và {rest} giấy tờ khác (tùy trường hợp): bấm “{MORE_BUTTON}” để xem.")
@@ -155,8 +166,8 @@ def checklist(record: CatalogRecord) -> list[dict[str, str | int | None]]:
     """One item per paper, in the shape of the curated checklists (bot/dialogue/answers.py)."""
     return [
         {"n": i, "name": plain(d.name), "copies": d.copies,
-         "when": (short(d.case.rstrip(": "), 100) if _label(d) and not _label(d).startswith(_SECTIONS)
-                  else "Tùy trường hợp") if _for_one_case(d) else None,
+         "when": (short(situation.rstrip(": "), 100) if (situation := _situation(d)) else "Tùy trường hợp")
+         if _for_one_case(d) else None,
          "notes": None, "icon": paper_icon(d.name)}
         for i, d in enumerate(document_order(record), 1)
     ]
@@ -164,10 +175,8 @@ def checklist(record: CatalogRecord) -> list[dict[str, str | int | None]]:
 
 def more_start(record: CatalogRecord) -> int | None:
     """Where "xem thêm" starts after the documents answer (1-based), None when all were shown."""
-    ordered = document_order(record)
-    everyone = sum(1 for d in ordered if not _for_one_case(d))
-    shown = min(everyone or len(ordered), MAX_DOCUMENTS)
-    return shown + 1 if shown < len(ordered) else None
+    ordered, shown = _first_page(record)
+    return len(shown) + 1 if len(shown) < len(ordered) else None
 
 
 def more_documents(record: CatalogRecord, start: int) -> tuple[str, int | None]:
@@ -236,7 +245,7 @@ def online(record: CatalogRecord, commune: Commune) -> list[str]:
         lines.append(f"Thời gian: {short(channel.time, 120)}")
     if channel.fee:
         lines.append(f"Lệ phí: {short(channel.fee, 120)}")
-    lines.append(f"Cần giúp? Đến {commune.desk}, {commune.name} hoặc tổ công nghệ số thôn.")
+    lines.append(help_line(commune))
     return lines
 
 

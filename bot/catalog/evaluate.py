@@ -8,13 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.actions.answer import guessed
+from bot.actions.answer import turn_from_parse
 from bot.catalog.answers import SOURCE_LINE
 from bot.dialogue.handle import Dialogue
-from bot.dialogue.intents import Intent
 from bot.dialogue.reply import Reply
-from bot.dialogue.status import entity_values
-from bot.dialogue.turn import Turn
 
 
 @dataclass
@@ -32,15 +29,6 @@ class LongTailScore:
         return self.right / self.present if self.present else 0.0
 
 
-def turn_of(parse: dict[str, Any], text: str) -> Turn:
-    """The turn `action_answer` would build from this NLU parse, on a fresh conversation."""
-    raw = parse.get("entities") or []
-    entities = entity_values(raw)
-    return Turn(sender="eval", text=text, intent=Intent.parse((parse.get("intent") or {}).get("name")),
-                procedure=entities.get("procedure"), procedure_guessed=guessed(raw),
-                unknown_object=entities.get("object"), entities=entities)
-
-
 def accepted(reply: Reply, accept: list[str]) -> bool:
     """The reply answers an accepted procedure (a KB id or a portal code), or offers one to choose."""
     ids = {a if not a[:1].isdigit() else f"portal:{a}" for a in accept}
@@ -53,7 +41,7 @@ def accepted(reply: Reply, accept: list[str]) -> bool:
 async def score_long_tail(agent: Any, talk: Dialogue, cases: list[dict[str, Any]]) -> LongTailScore:
     score = LongTailScore()
     for case in cases:
-        reply = talk.handle(turn_of(await agent.parse_message(case["say"]), case["say"])).reply
+        reply = talk.handle(turn_from_parse(await agent.parse_message(case["say"]), case["say"], "eval")).reply
         if reply.source == "portal" and reply.procedure_id:
             score.portal += 1
             score.sourced += reply.text.splitlines()[-1] == SOURCE_LINE and "Nguồn: http" in reply.text
@@ -74,7 +62,7 @@ async def answered_from_catalog(agent: Any, talk: Dialogue, texts: list[str]) ->
     """The questions (about curated procedures) whose reply comes from the catalog instead."""
     out = []
     for text in texts:
-        reply = talk.handle(turn_of(await agent.parse_message(text), text)).reply
+        reply = talk.handle(turn_from_parse(await agent.parse_message(text), text, "eval")).reply
         if reply.source == "portal":
             out.append((text, reply))
     return out

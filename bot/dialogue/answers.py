@@ -27,6 +27,11 @@ TOPIC_BUTTONS = (
 )
 
 
+def help_line(commune: Commune) -> str:
+    """Where to get help doing it online: the desk or the village's digital team."""
+    return f"Cần giúp? Đến {commune.desk}, {commune.name} hoặc tổ công nghệ số thôn."
+
+
 def _closing(p: Procedure) -> str:
     """Where to go, in one line: the first sentence of the entry's `where`."""
     first = p.where.split(". ")[0].rstrip(".")
@@ -122,7 +127,7 @@ def online(p: Procedure, commune: Commune) -> str:
             lines.append(_numbered(p.online.how))
     if p.online.notes:
         lines.append(p.online.notes)
-    lines.append(f"Cần giúp? Đến {commune.desk}, {commune.name} hoặc tổ công nghệ số thôn.")
+    lines.append(help_line(commune))
     return "\n".join(lines)
 
 

@@ -39,5 +39,4 @@ def asks_for_more(text: str) -> bool:
 
 def more_button(title: str, procedure_id: str, start: int) -> dict[str, str]:
     """A button that asks for papers `start`… of this procedure, whatever was said in between."""
-    base = payload(Intent.ASK_DOCUMENTS, procedure_id)
-    return {"title": title, "payload": base[:-1] + f',"{ENTITY}":"{start}"}}'}
+    return {"title": title, "payload": payload(Intent.ASK_DOCUMENTS, procedure_id, **{ENTITY: str(start)})}

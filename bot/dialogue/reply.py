@@ -77,9 +77,10 @@ class Reply:
         return data
 
 
-def payload(intent: Intent | str, procedure_id: str | None = None) -> str:
-    """A button payload Rasa parses without NLU: /intent{"procedure": "..."}."""
+def payload(intent: Intent | str, procedure_id: str | None = None, **entities: str) -> str:
+    """A button payload Rasa parses without NLU: /intent{"procedure": "...", other entities}."""
     name = Intent(intent).value
-    if procedure_id is None:
+    values = ({"procedure": procedure_id} if procedure_id is not None else {}) | entities
+    if not values:
         return f"/{name}"
-    return f"/{name}" + json.dumps({"procedure": procedure_id}, separators=(",", ":"))
+    return f"/{name}" + json.dumps(values, separators=(",", ":"))

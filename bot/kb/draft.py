@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from bot.catalog.answers import paper_icon
 from bot.catalog.model import IN_PERSON, ONLINE, POST, CatalogRecord
 from bot.catalog.model import Document as PortalDocument
 from bot.catalog.tier import PORTAL
@@ -33,15 +34,6 @@ CHANNEL_LABELS = {IN_PERSON: "nộp trực tiếp", ONLINE: "nộp trực tuyế
 _DANGLING = frozenset("và của cho tại đối với theo trong ở hoặc có khi để đến từ về do các những bị".split())
 _GENERIC_CASES = frozenset({"giấy tờ phải nộp", "thành phần hồ sơ", "hồ sơ gồm", "hồ sơ bao gồm"})
 _STEP_NUMBER = re.compile(r"^\s*Bước\s*\d+\s*[:.\-–]\s*", re.IGNORECASE)
-# Pictogram of a paper on the kiosk checklist, from words of its name; the first match wins.
-_ICON_WORDS = (
-    ("form", ("tờ khai", "đơn ", "mẫu ")),
-    ("photo", ("ảnh",)),
-    ("id_card", ("căn cước", "hộ chiếu", "giấy tờ tùy thân", "chứng minh nhân dân")),
-    ("medical", ("giấy chứng sinh", "y tế", "bệnh viện")),
-    ("certificate", ("giấy khai sinh", "giấy chứng nhận", "trích lục")),
-    ("residence", ("cư trú", "chỗ ở", "nơi ở")),
-)
 
 HEADER = """\
 # BẢN NHÁP chép từ Cổng Dịch vụ công quốc gia: {code} {name}
@@ -126,11 +118,6 @@ def _per_channel(record: CatalogRecord, attr: str) -> str | None:
     return text[:1].upper() + text[1:]
 
 
-def _icon(name: str) -> str:
-    lowered = f"{name.lower()} "
-    return next((icon for icon, words in _ICON_WORDS if any(w in lowered for w in words)), "other")
-
-
 def _case(document: PortalDocument) -> str | None:
     case = (document.case or "").strip().rstrip(":").strip()
     return None if case.lower() in _GENERIC_CASES else case or None
@@ -154,7 +141,7 @@ def _papers(record: CatalogRecord) -> tuple[list[dict[str, Any]], list[str], lis
                 item["when"] = case
             if paper.forms:
                 item["notes"] = "Biểu mẫu trên Cổng: " + ", ".join(paper.forms)
-            item["icon"] = _icon(paper.name)
+            item["icon"] = paper_icon(paper.name)
             documents.append(item)
     if not documents:
         documents.append({"name": f"{TODO}: giấy tờ cần nộp (Cổng không ghi)", "copies": f"{TODO}: số bản"})

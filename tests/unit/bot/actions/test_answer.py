@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from bot.actions.answer import topics_of, turn_of
+from bot.actions.answer import topics_of, turn_from_parse, turn_of
 from bot.dialogue.intents import Intent, Topic
 
 
@@ -26,3 +26,11 @@ def test_a_turn_carries_the_entities_the_dialogue_reads() -> None:
     assert (turn.intent, turn.procedure, turn.also_asked) == (Intent.ASK_WHERE, "can_cuoc", (Topic.TIME,))
     assert turn.unknown_object == "sổ đỏ" and turn.text == "Làm căn cước ở đâu, mất bao lâu?"
     assert (turn.context.procedure, turn.context.topic) == ("ket_hon", Topic.FEE)
+
+
+def test_a_parse_becomes_the_turn_action_answer_builds() -> None:
+    parse = {"intent": {"name": "ask_where"}, "entities": [
+        {"entity": "object", "value": "sổ đỏ"}, {"entity": "procedure", "value": "khai_sinh", "extractor": "x"}]}
+    turn = turn_from_parse(parse, "làm sổ đỏ ở đâu", "eval")
+    assert turn.intent == Intent.ASK_WHERE and turn.unknown_object == "sổ đỏ" and turn.procedure == "khai_sinh"
+    assert not turn.procedure_guessed and turn.text == "làm sổ đỏ ở đâu"

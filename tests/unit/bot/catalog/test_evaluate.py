@@ -3,7 +3,7 @@ through the trained engine in tests/e2e/test_catalog_accuracy.py."""
 
 from __future__ import annotations
 
-from bot.catalog.evaluate import accepted, turn_of
+from bot.catalog.evaluate import accepted
 from bot.dialogue.intents import Intent, Topic
 from bot.dialogue.reply import Reply, payload
 
@@ -19,11 +19,3 @@ def test_an_answer_or_a_choice_holding_an_accepted_code_is_right() -> None:
     button = {"title": "x", "payload": payload(Intent.ASK_TIME, "portal:1.010038")}
     other = Reply("…", Topic.FEE, "portal:9.1", [button])
     assert not accepted(other, ["1.010038"])
-
-
-def test_the_turn_is_the_one_action_answer_builds() -> None:
-    parse = {"intent": {"name": "ask_where"}, "entities": [
-        {"entity": "object", "value": "sổ đỏ"}, {"entity": "procedure", "value": "khai_sinh", "extractor": "x"}]}
-    turn = turn_of(parse, "làm sổ đỏ ở đâu")
-    assert turn.intent == Intent.ASK_WHERE and turn.unknown_object == "sổ đỏ" and turn.procedure == "khai_sinh"
-    assert not turn.procedure_guessed and turn.text == "làm sổ đỏ ở đâu"
