@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.catalog.model import Catalog, CatalogRecord
-from bot.catalog.search import PLACES, STOP, CatalogSearch, Decision, Entry, without_phrases
+from bot.catalog.search import PLACES, SAID_IN_ORDER, STOP, CatalogSearch, Decision, Entry, without_phrases
 from bot.catalog.terms import everyday_phrases
 from bot.kb import KnowledgeBase
 from bot.nlu.cues import TOPIC_CUES
@@ -31,6 +31,7 @@ _PLACE_PHRASES = list(PLACES)  # where one goes ("ở ủy ban xã") does not na
 _ABOUT_THE_PERSON = frozenset(normalize_folded("tuổi tháng năm ngày sinh già trẻ em bé cháu").split())
 # Words that say the curated procedure did not happen ("bố mẹ không kết hôn"): then it is not what is asked.
 _NEGATIONS = frozenset(normalize_folded("không chưa chẳng chả").split())
+_SUFFERED = normalize_folded("bị")
 
 
 
@@ -57,6 +58,18 @@ def _cuts_through(words: list[str], alias: list[str], name: set[str]) -> bool:
     return 0 < inside < len(alias)
 
 
+def body_of(record: CatalogRecord) -> str:
+    """What a record says it is for, beyond its name: its conditions, its papers and its result."""
+    return " ".join([record.conditions or "", *(d.name for d in record.documents or ()), *(record.results or ())])
+
+
+def _undergone(words: list[str], name: list[str]) -> bool:
+    """Whether the question says the portal procedure was done to the person ("bố tôi đã bị xóa hộ
+    khẩu thường trú"): "bị" marks what happened, not what is asked for."""
+    first = next((w for w in name if w not in STOP), None)
+    return any(words[i] == first and words[i - 1] == _SUFFERED for i in range(1, len(words)))
+
+
 def portal_id(code: str) -> str:
     return PORTAL + code
 
@@ -74,7 +87,8 @@ class Found:
 class CatalogTier:
     def __init__(self, catalog: Catalog, kb: KnowledgeBase) -> None:
         self.catalog = catalog
-        self.search = CatalogSearch(Entry(r.code, r.name, r.levels, r.field or "", r.applicants) for r in catalog)
+        self.search = CatalogSearch(Entry(r.code, r.name, r.levels, r.field or "", r.applicants, body_of(r))
+                                    for r in catalog)
         # One turn may ask several questions of the same text (is it more specific, is it named
         # outright): the search runs once.
         self._decide = lru_cache(maxsize=64)(self.search.decide)
@@ -145,8 +159,10 @@ class CatalogTier:
             m.names_the_thing >= WHOLE_QUESTION for m in decision.matches[1:])
         if said == 1.0 and len(rest) >= MIN_ALL_WORDS and holds_all:
             return self._portal(Decision("answer", (best,)))
-        named_all = (best.name_share >= NAMED_ALL and len({w for w in name if w not in STOP} - set(alias)) >= 2
-                     and not _cuts_through(normalize_folded(text).split(), alias, set(name)))
+        named_all = (best.name_share >= NAMED_ALL and best.pairs_said >= SAID_IN_ORDER
+                     and len({w for w in name if w not in STOP} - set(alias)) >= 2
+                     and not _cuts_through(normalize_folded(text).split(), alias, set(name))
+                     and not _undergone(normalize_folded(text).split(), name))
         # Saying more is not enough on its own ("làm khai tử với tiền mai táng thì bao lâu" is still
         # the curated khai tử): the portal record must be a variant the question asks for, or the
         # question must hold most of its name.

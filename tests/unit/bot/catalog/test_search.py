@@ -104,3 +104,25 @@ def test_one_everyday_phrase_in_a_long_story_does_not_make_a_name_hold_the_quest
     # "hộ khẩu" stands for "thường trú", which the first name has; that is not the whole story.
     assert best.asked_share < 0.5 and best.names_the_thing <= 1.0
     assert search.decide(story).kind != "answer"
+
+
+def test_a_story_that_names_the_situation_finds_the_procedure_by_its_body() -> None:
+    # Nobody says "đăng ký giám hộ" in a story about an orphan; the record's papers and conditions do.
+    search = CatalogSearch([
+        Entry("gh", "Thủ tục đăng ký giám hộ", ("Cấp xã",), "Hộ tịch",
+              body="Tờ khai đăng ký giám hộ. Người được giám hộ là trẻ em mồ côi cả cha và mẹ."),
+        Entry("kt", "Thủ tục đăng ký khai tử", ("Cấp xã",), "Hộ tịch", body="Giấy báo tử."),
+        Entry("ho", "Hỗ trợ chi phí học tập", ("Cấp xã",), "Giáo dục", body="Đơn đề nghị hỗ trợ."),
+    ])
+    assert search.search("cháu tôi mồ côi cả cha lẫn mẹ, ai nuôi cháu thì làm gì")[0].code == "gh"
+    assert search.search("đăng ký khai tử")[0].code == "kt"  # a name said outright still comes first
+
+
+def test_a_short_name_whose_words_are_scattered_is_not_held() -> None:
+    # "Hỗ trợ chi phí" holds all its words in this question, but the question never says it.
+    search = CatalogSearch([Entry("cp", "Hỗ trợ chi phí", ("Cấp tỉnh",), "Hỗ trợ đầu tư")])
+    scattered = search.search("hộ cận nghèo có được miễn phí bảo hiểm không, nhờ hỗ trợ")
+    said = search.search("xin hỗ trợ chi phí")
+    assert said[0].name_share == 1.0
+    assert not scattered or scattered[0].name_share < 0.6
+    assert search.decide("hộ cận nghèo có được miễn phí bảo hiểm không, nhờ hỗ trợ").kind == "none"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.catalog.model import Catalog, CatalogRecord
-from bot.catalog.tier import BackgroundTier, CatalogTier
+from bot.catalog.tier import BackgroundTier, CatalogTier, _undergone
 from bot.kb import load_kb
+from bot.nlu.normalize import normalize_folded
 
 
 def _record(code: str, name: str, applicants: tuple[str, ...] = ()) -> CatalogRecord:
@@ -86,3 +87,12 @@ def test_a_portal_name_that_takes_half_of_the_curated_name_does_not_win(tier: Ca
 def test_what_only_organisations_do_never_answers_a_citizen_s_curated_question(tier: CatalogTier) -> None:
     assert tier.more_specific("mất thẻ bảo hiểm y tế thì ký hợp đồng khám chữa bệnh thế nào", "bhyt") is None
     assert tier.named_outright("ký hợp đồng khám chữa bệnh bảo hiểm y tế") is None
+
+
+
+def test_a_portal_procedure_the_person_underwent_is_not_what_is_asked() -> None:
+    # "đã bị xóa hộ khẩu thường trú" is what happened to the father; he asks to register again.
+    name = normalize_folded("Xóa đăng ký thường trú").split()
+    assert _undergone(normalize_folded("bố tôi đã bị xóa hộ khẩu thường trú, nay xin nhập lại").split(), name)
+    assert not _undergone(normalize_folded("muốn xóa đăng ký thường trú cho bố").split(), name)
+    assert not _undergone(normalize_folded("bị mất sổ hộ khẩu, xóa đăng ký thường trú ở đâu").split(), name)
