@@ -5,6 +5,7 @@ catalog). Used by bench/catalog_eval.py and the accuracy tests."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from bot.actions.answer import turn_from_parse
 from bot.catalog.answers import SOURCE_LINE
 from bot.dialogue.handle import Dialogue
 from bot.dialogue.reply import Reply
+from bot.kb import KnowledgeBase
 
 
 @dataclass
@@ -29,17 +31,26 @@ class LongTailScore:
         return self.right / self.present if self.present else 0.0
 
 
-def accepted(reply: Reply, accept: list[str]) -> bool:
-    """The reply answers an accepted procedure (a KB id or a portal code), or offers one to choose."""
+def accepted(reply: Reply, accept: list[str], owners: Mapping[str, str] | None = None) -> bool:
+    """The reply answers an accepted procedure (a KB id or a portal code), or offers one to choose.
+    `owners`: portal code → the curated entry that answers it (its `code` or a `related_codes`): a
+    procedure curated after the set was labelled is right under its KB id."""
     ids = {a if not a[:1].isdigit() else f"portal:{a}" for a in accept}
+    ids |= {owners[a] for a in accept if owners and a in owners}
     if reply.procedure_id in ids:
         return True
     offered = any(any(i in (b.get("payload") or "") for i in ids) for b in reply.buttons)
     return offered and reply.topic.value == "clarify"
 
 
+def kb_owners(kb: KnowledgeBase) -> dict[str, str]:
+    """Each portal code a curated entry answers, to that entry's id."""
+    return {code: pid for pid, p in kb.procedures.items() for code in (p.code, *p.related_codes) if code}
+
+
 async def score_long_tail(agent: Any, talk: Dialogue, cases: list[dict[str, Any]]) -> LongTailScore:
     score = LongTailScore()
+    owners = kb_owners(talk.answers.kb)
     for case in cases:
         reply = talk.handle(turn_from_parse(await agent.parse_message(case["say"]), case["say"], "eval")).reply
         if reply.source == "portal" and reply.procedure_id:
@@ -51,7 +62,7 @@ async def score_long_tail(agent: Any, talk: Dialogue, cases: list[dict[str, Any]
             score.honest += ok
         else:
             score.present += 1
-            ok = accepted(reply, case.get("accept", []))
+            ok = accepted(reply, case.get("accept", []), owners)
             score.right += ok
         if not ok:
             score.misses.append((case["say"], reply))

@@ -53,6 +53,14 @@ def test_the_curated_kb_still_answers_its_own(chat: Conversation) -> None:
     assert custom["procedure_id"] == "can_cuoc" and custom["source"] == "kb"
 
 
+def test_a_portal_procedure_curated_through_the_loop_is_answered_from_the_kb(chat: Conversation) -> None:
+    # Tách hộ (portal 1.010038) was drafted with `caunoi kb draft` and curated as tach_ho; "hộ khẩu"
+    # in the question is no longer read as the curated thường trú.
+    custom, text, _ = chat.say("tách hộ khẩu cho vợ chồng con trai cần giấy tờ gì")
+    assert custom["procedure_id"] == "tach_ho" and custom["source"] == "kb"
+    assert "CT01" in text
+
+
 def test_a_long_portal_list_shows_its_first_papers_and_the_rest_on_request(chat: Conversation, assistant) -> None:
     custom, text, buttons = chat.say("thủ tục thành lập hộ kinh doanh cần giấy tờ gì")
     assert custom["source"] == "portal" and custom["topic"] == "documents"

@@ -109,7 +109,7 @@
   };
   var PROCEDURE_ICONS = {
     khai_sinh: 'baby', khai_sinh_lien_thong: 'baby', can_cuoc: 'id_card', dinh_danh_dien_tu: 'phone',
-    thuong_tru: 'residence', tam_tru: 'residence', ket_hon: 'rings', xac_nhan_tinh_trang_hon_nhan: 'rings',
+    thuong_tru: 'residence', tam_tru: 'residence', tach_ho: 'household', ket_hon: 'rings', xac_nhan_tinh_trang_hon_nhan: 'rings',
     bhyt: 'medical', ho_ngheo: 'household', tro_cap_xa_hoi: 'money', khai_tu: 'incense',
     chung_thuc: 'stamp', trich_luc_ho_tich: 'copy', cai_chinh_ho_tich: 'pen'
   };

@@ -19,3 +19,9 @@ def test_an_answer_or_a_choice_holding_an_accepted_code_is_right() -> None:
     button = {"title": "x", "payload": payload(Intent.ASK_TIME, "portal:1.010038")}
     other = Reply("…", Topic.FEE, "portal:9.1", [button])
     assert not accepted(other, ["1.010038"])
+
+
+def test_a_procedure_curated_after_labelling_is_right_under_its_kb_id() -> None:
+    curated = Reply("…", Topic.DOCUMENTS, "tach_ho")
+    assert accepted(curated, ["1.010038"], {"1.010038": "tach_ho"})
+    assert not accepted(curated, ["1.010038"]) and not accepted(curated, ["1.001022"], {"1.010038": "tach_ho"})
