@@ -39,6 +39,29 @@ def test_the_field_s_everyday_words(question: str, official: str) -> None:
     assert _official(question) == official
 
 
+@pytest.mark.parametrize(("question", "official"), [
+    ("bố mất, mẹ muốn lĩnh tiền tuất", "huong che do tu tuat"),
+    ("chồng nghỉ vợ đẻ có được tiền không", "huong che do thai san"),  # "đẻ" is read as "sinh"
+    ("bố mất còn lương hưu chưa lĩnh", "truy linh luong huu"),
+    ("hoàn tiền bảo hiểm y tế khi đi khám trái tuyến", "thanh toan truc tiep chi phi kham chua benh"),
+    ("công nhận liệt sĩ cho bác", "xet cong nhan liet sy cap bang to quoc ghi cong"),  # the portal's "liệt sỹ"
+    ("heo bị dịch tả phải tiêu hủy", "ho tro co so san xuat bi thiet hai do dich benh dong vat"),
+    ("xin kiểm dịch lợn để bán sang tỉnh khác", "kiem dich dong vat tren can van chuyen ra khoi dia ban cap tinh"),
+    ("mở cửa hàng bán thuốc trừ sâu", "dang ky thanh lap ho kinh doanh buon ban thuoc bao ve thuc vat"),
+    ("bán gỗ keo cần giấy gì", "bang ke lam san"),
+    ("nhà khoan giếng có phải đăng ký", "dang ky khai thac nuoc duoi dat"),
+    ("hiến đất làm đường bê tông", "tang cho quyen su dung dat nha nuoc cong dong dan cu mo rong duong giao thong"),
+    # not "cho đất" alone (a gift to a person)
+    ("cho đất làm đường", "tang cho quyen su dung dat nha nuoc cong dong dan cu mo rong duong giao thong"),
+    ("chuyen dat vuon len tho cu", "giao dat chuyen muc dich su dung dat"),  # typed without diacritics
+    ("đòi nợ theo bản án của tòa", "yeu cau thi hanh an dan su"),
+    ("mất hộ chiếu ở nước ngoài", "trinh bao mat ho chieu pho thong"),
+    ("hộ chiếu bị hủy", "khoi phuc gia tri su dung ho chieu pho thong"),  # not "hộ chiếu" alone
+])
+def test_the_countryside_s_everyday_words(question: str, official: str) -> None:
+    assert _official(question) == official
+
+
 def test_words_outside_the_table_bring_nothing() -> None:
     assert _official("đăng ký khai tử") == ""
     # Custody is the court's, not a procedure of the portal: it must not look like one.
