@@ -30,7 +30,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.catalog.ranking import FieldedBM25
 from bot.catalog.terms import official_words
 from bot.nlu.diacritics import fold
 from bot.nlu.normalize import normalize_folded
@@ -249,6 +248,9 @@ def _proper_names(text: str) -> set[str]:
 
 class CatalogSearch:
     def __init__(self, entries: Iterable[Entry]) -> None:
+        # numpy comes with the index, built in a background thread: not on the action server's start.
+        from bot.catalog.ranking import FieldedBM25
+
         self._entries: dict[str, Entry] = {}
         self._words: dict[str, list[str]] = {}
         fields: dict[str, list[str]] = {}  # a few hundred fields shared by 2,600 names: fold each once

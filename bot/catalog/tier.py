@@ -19,6 +19,7 @@ from bot.catalog.terms import everyday_phrases
 from bot.kb import KnowledgeBase
 from bot.nlu.cues import TOPIC_CUES
 from bot.nlu.normalize import normalize_folded
+from bot.runtime.memory import give_back_freed_memory
 
 logger = logging.getLogger(__name__)
 # What a question asks about a procedure ("lệ phí", "bao lâu", "ở đâu") does not name one.
@@ -215,6 +216,7 @@ class BackgroundTier:
             try:
                 catalog = load()
                 self._tier = CatalogTier(catalog, kb) if catalog else None
+                give_back_freed_memory()  # the index's word lists are gone; their pages need not stay
             except Exception:  # a broken catalog must never take the curated answers down
                 logger.exception("national catalog could not be indexed; answering from the KB only")
             finally:
