@@ -11,9 +11,9 @@ from typing import Any
 
 from bot.actions.answer import turn_from_parse
 from bot.catalog.answers import SOURCE_LINE
+from bot.catalog.tier import kb_codes
 from bot.dialogue.handle import Dialogue
 from bot.dialogue.reply import Reply
-from bot.kb import KnowledgeBase
 
 
 @dataclass
@@ -43,14 +43,9 @@ def accepted(reply: Reply, accept: list[str], owners: Mapping[str, str] | None =
     return offered and reply.topic.value == "clarify"
 
 
-def kb_owners(kb: KnowledgeBase) -> dict[str, str]:
-    """Each portal code a curated entry answers, to that entry's id."""
-    return {code: pid for pid, p in kb.procedures.items() for code in (p.code, *p.related_codes) if code}
-
-
 async def score_long_tail(agent: Any, talk: Dialogue, cases: list[dict[str, Any]]) -> LongTailScore:
     score = LongTailScore()
-    owners = kb_owners(talk.answers.kb)
+    owners = kb_codes(talk.answers.kb)
     for case in cases:
         reply = talk.handle(turn_from_parse(await agent.parse_message(case["say"]), case["say"], "eval")).reply
         if reply.source == "portal" and reply.procedure_id:

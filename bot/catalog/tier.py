@@ -71,6 +71,17 @@ def _undergone(words: list[str], name: list[str]) -> bool:
     return any(words[i] == first and words[i - 1] == _SUFFERED for i in range(1, len(words)))
 
 
+def kb_codes(kb: KnowledgeBase) -> dict[str, str]:
+    """Each portal code a curated entry answers (its `code` and `related_codes`), to that entry's id;
+    the first entry wins a code two of them name."""
+    owners: dict[str, str] = {}
+    for pid, procedure in kb.procedures.items():
+        for code in (procedure.code, *procedure.related_codes):
+            if code:
+                owners.setdefault(code, pid)
+    return owners
+
+
 def portal_id(code: str) -> str:
     return PORTAL + code
 
@@ -93,15 +104,11 @@ class CatalogTier:
         # One turn may ask several questions of the same text (is it more specific, is it named
         # outright): the search runs once.
         self._decide = lru_cache(maxsize=64)(self.search.decide)
-        self._kb_of: dict[str, str] = {}
+        self._kb_of = kb_codes(kb)
         # Each curated procedure's aliases, folded, longest first: read on every curated turn.
-        self._aliases: dict[str, list[list[str]]] = {}
-        for pid, procedure in kb.procedures.items():
-            for code in (procedure.code, *procedure.related_codes):
-                if code:
-                    self._kb_of.setdefault(code, pid)
-            self._aliases[pid] = sorted((normalize_folded(a).split() for a in procedure.aliases), key=len,
-                                        reverse=True)
+        self._aliases: dict[str, list[list[str]]] = {
+            pid: sorted((normalize_folded(a).split() for a in procedure.aliases), key=len, reverse=True)
+            for pid, procedure in kb.procedures.items()}
 
     def __len__(self) -> int:
         return len(self.catalog)
@@ -124,7 +131,8 @@ class CatalogTier:
         curated "lưu trú". "đăng ký kết hôn cần giấy tờ gì" asks about the curated one."""
         if kb_id not in self._aliases:
             return None
-        words = normalize_folded(text).split()
+        folded = normalize_folded(text).split()
+        words = folded
         alias: list[str] = []
         negated = False
         for candidate in self._aliases[kb_id]:
@@ -162,8 +170,7 @@ class CatalogTier:
             return self._portal(Decision("answer", (best,)))
         named_all = (best.name_share >= NAMED_ALL and best.pairs_said >= SAID_IN_ORDER
                      and len({w for w in name if w not in STOP} - set(alias)) >= 2
-                     and not _cuts_through(normalize_folded(text).split(), alias, set(name))
-                     and not _undergone(normalize_folded(text).split(), name))
+                     and not _cuts_through(folded, alias, set(name)) and not _undergone(folded, name))
         # Saying more is not enough on its own ("làm khai tử với tiền mai táng thì bao lâu" is still
         # the curated khai tử): the portal record must be a variant the question asks for, or the
         # question must hold most of its name.

@@ -91,19 +91,12 @@ def _overlaps(name: str, other: list[str]) -> list[int]:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_no_overlap_with_the_held_out_set(name: str) -> None:
-    if not EXTERNAL.exists():
-        pytest.skip(f"{EXTERNAL} not found")
-    hits = _overlaps(name, [folded(case["say"]) for case in cases(EXTERNAL)])
-    assert not hits, f"cases repeating a question of {EXTERNAL.name} (indexes): {hits}"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_no_overlap_with_the_development_set(name: str) -> None:
-    if not DEV.exists():
-        pytest.skip(f"{DEV} not found (../shared is beside the checkout on development machines)")
-    hits = _overlaps(name, [folded(case["say"]) for case in cases(DEV)])
-    assert not hits, f"cases repeating a question of the development set (indexes): {hits}"
+@pytest.mark.parametrize("other", [EXTERNAL, DEV], ids=["held-out", "development"])
+def test_no_overlap_with_the_held_out_or_development_set(name: str, other) -> None:
+    if not other.exists():
+        pytest.skip(f"{other} not found (../shared is beside the checkout on development machines)")
+    hits = _overlaps(name, [folded(case["say"]) for case in cases(other)])
+    assert not hits, f"cases repeating a question of {other.name} (indexes): {hits}"
 
 
 def test_the_blind_sets_do_not_overlap() -> None:
