@@ -14,16 +14,23 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
 .PHONY: help setup train run test quick lint bench chat clean voice-tools test-tools deploy-check-tools
 
-# Voice needs ffmpeg and espeak-ng (Debian); tests also drive a real Chromium for the kiosk page and start
-# a throwaway PostgreSQL (Debian keeps initdb off PATH: pg_ctlcluster stands for the package), Redis,
-# and nginx for deploy/nginx.conf (in /usr/sbin, which is not on a normal user's PATH).
+# Fonts for minority scripts (a file each package installs): the kiosk page serves them, the cards draw
+# Khmer and Tai Viet with them (Andika: the Central Highlands letters; Noto: Khmer, Tai Viet).
+FONTS := /usr/share/fonts-sil-andika/woff2/Andika-Regular.woff2:fonts-sil-andika \
+	/usr/share/fonts/truetype/noto/NotoSansKhmer-Regular.ttf:fonts-noto-core \
+	/usr/share/fonts/truetype/noto/NotoSansTaiViet-Regular.ttf:fonts-noto-core
+
+# Voice needs ffmpeg and espeak-ng (Debian), the kiosk and the cards the fonts; tests also drive a real
+# Chromium for the kiosk page and start a throwaway PostgreSQL (Debian keeps initdb off PATH: pg_ctlcluster
+# stands for the package), Redis, and nginx for deploy/nginx.conf (in /usr/sbin, not on a normal user's PATH).
 voice-tools:
 	@scripts/system_packages.sh --optional ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng
+	@scripts/system_packages.sh --optional="the kiosk page and the cards use other fonts" $(FONTS)
 
 test-tools:
 	@scripts/system_packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng chromium:chromium \
 		chromedriver:chromium-driver pdftoppm:poppler-utils pg_ctlcluster:postgresql redis-server:redis-server \
-		/usr/sbin/nginx:nginx
+		/usr/sbin/nginx:nginx $(FONTS)
 
 # Pinned, hash-checked check tools for the deploy tests (compose schema, hadolint) into .tools/test-tools/.
 deploy-check-tools: setup

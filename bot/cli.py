@@ -23,7 +23,25 @@ def _kb_validate(args: argparse.Namespace) -> int:
             print(f"  to fix: {problem}")
     drafts = f", {len(kb.drafts)} draft{'s' if len(kb.drafts) > 1 else ''} not served" if kb.drafts else ""
     print(f"{len(kb.procedures)} procedures valid, {len(kb.errors)} problems{drafts}.")
-    return 1 if kb.errors else 0
+    return 1 if _languages_validate(kb, args) or kb.errors else 0
+
+
+def _languages_validate(kb, args: argparse.Namespace) -> int:  # noqa: ANN001 - a KnowledgeBase
+    """The language packs beside the KB: their bad entries are problems, an incomplete pack is not."""
+    from pathlib import Path
+
+    from bot.languages.registry import load_languages
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    folder = Path(args.languages) if getattr(args, "languages", None) else settings.languages_dir
+    found = load_languages(folder, kb, settings.commune, settings.top_procedures)
+    for error in found.errors:
+        print(f"ERROR {error}", file=sys.stderr)
+    for code, missing in found.missing.items():
+        state = "offered" if not missing else f"not offered yet, {len(missing)} core texts to approve"
+        print(f"LANGUAGE {code} ({found.packs[code].vi_name}): {state}")
+    return len(found.errors)
 
 
 def _kb_draft(args: argparse.Namespace) -> int:
@@ -114,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", help="knowledge-base tools").add_subparsers(dest="kb", required=True)
     p = kb.add_parser("validate", help="check every procedure file")
     p.add_argument("--dir", help="folder to check (default procedures_kb/)")
+    p.add_argument("--languages", help="language packs to check with it (default languages/)")
     p.set_defaults(func=_kb_validate)
     p = kb.add_parser("draft", help="write a draft entry from a national-portal procedure, for staff to finish",
                       description="Write procedures_kb/<id>.yml prefilled from the national portal's record, "
@@ -131,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from bot.cards.cli import add_parser as add_checklist_parser
     from bot.catalog.cli import add_parser as add_catalog_parser
+    from bot.languages.cli import add_parser as add_language_parser
     from bot.privacy.cli import add_parser as add_purge_parser
     from bot.report.cli import add_parser as add_report_parser
     from bot.status.cli import add_parser as add_status_parser
@@ -142,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)  # caunoi report
     add_purge_parser(sub)  # caunoi purge
     add_catalog_parser(sub)  # caunoi catalog import|stats
+    add_language_parser(sub)  # caunoi lang export|import|record-import|status
     return parser
 
 

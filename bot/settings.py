@@ -46,6 +46,8 @@ class Settings:
     top_procedures: tuple[str, ...]
     # Other top-level sections of the settings file (telegram, zalo, ...), read by their owners.
     sections: dict[str, Any] = field(default_factory=dict)
+    # Language packs a commune's bilingual team made (languages/README.md); none ship with the code.
+    languages_dir: Path = PACKAGE_ROOT / "languages"
 
 
 def settings_section(settings: Settings, name: str, keys: str) -> dict[str, Any]:
@@ -96,5 +98,6 @@ def load_settings() -> Settings:
         models_dir=root / "models",
         commune=commune,
         top_procedures=tuple(data.get("top_procedures") or ()),
+        languages_dir=Path(os.environ.get("CAUNOI_LANGUAGES_DIR", root / data.get("languages_dir", "languages"))),
         sections={k: v for k, v in data.items() if isinstance(v, dict)},
     )

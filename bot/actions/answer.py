@@ -10,12 +10,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.catalog.tier import BackgroundTier
-from bot.dialogue.handle import Dialogue, status_dialogue_factory
+from bot.dialogue.handle import Dialogue, opened_once, status_dialogue_factory
 from bot.dialogue.intents import ANSWER_TOPICS, Intent, Topic
 from bot.dialogue.status import entity_values
 from bot.dialogue.turn import Context, Outcome, Turn
 from bot.kb import KnowledgeBase
 from bot.kb.shared import knowledge_base
+from bot.languages.shared import languages
+from bot.languages.team import load_team
 from bot.nlu.names import CLASSIFIER
 from bot.settings import load_settings
 
@@ -91,8 +93,10 @@ def dialogue() -> Dialogue:
     settings = load_settings()
     kb = knowledge_base()
     names = {pid: p.name for pid, p in kb.procedures.items()}
+    store = opened_once(_open_status_store)  # applications and the senders' language choices
     return Dialogue(kb, settings.commune, settings.top_procedures,
-                    status_dialogue_factory(_open_status_store, settings.commune, names), _catalog_tier(kb))
+                    status_dialogue_factory(store, settings.commune, names), _catalog_tier(kb),
+                    languages(), load_team(settings), store)  # type: ignore[arg-type]
 
 
 def send(dispatcher: CollectingDispatcher, outcome: Outcome) -> None:

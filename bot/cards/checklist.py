@@ -20,6 +20,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -131,10 +132,10 @@ def card_content(procedure: Procedure, commune: Commune) -> CardContent:
 # ---- text --------------------------------------------------------------------------------------------------
 
 def _break_word(word: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
-    """Cut a word wider than the line into pieces that fit (at least one letter each)."""
+    """Cut a word wider than the line into pieces that fit (at least one letter, with its marks, each)."""
     pieces, piece = [], ""
-    for char in word:
-        if piece and font.getlength(piece + char) > width:
+    for char in fonts.clusters(word):
+        if piece and fonts.text_length(font, piece + char) > width:
             pieces.append(piece)
             piece = char
         else:
@@ -146,9 +147,11 @@ def wrap_text(text: str, font: ImageFont.FreeTypeFont, max_width: float,
               first_width: float | None = None) -> list[str]:
     """Greedy word wrap so that no line is wider than `max_width` (the first: `first_width`).
 
-    Line breaks in `text` are kept; a word longer than a whole line is cut. Text is NFC-normalised.
+    Line breaks in `text` are kept; a word longer than a whole line is cut between letters (a letter
+    keeps its marks). Text is NFC-normalised.
     """
     text = unicodedata.normalize("NFC", text)
+    length = partial(fonts.text_length, font)  # font.getlength, with Khmer and Tai Viet in their fonts
     lines: list[str] = []
 
     def width_now() -> float:
@@ -158,16 +161,16 @@ def wrap_text(text: str, font: ImageFont.FreeTypeFont, max_width: float,
         line = ""
         for word in paragraph.split():
             candidate = f"{line} {word}" if line else word
-            if font.getlength(candidate) <= width_now():
+            if length(candidate) <= width_now():
                 line = candidate
                 continue
             if line:
                 lines.append(line)
                 line = ""
-            if font.getlength(word) <= width_now():
+            if length(word) <= width_now():
                 line = word
                 continue
-            if not lines and first_width is not None and font.getlength(word) <= max_width:
+            if not lines and first_width is not None and length(word) <= max_width:
                 lines.append("")  # the first line is too short for this word: start below it
                 line = word
                 continue
@@ -176,7 +179,7 @@ def wrap_text(text: str, font: ImageFont.FreeTypeFont, max_width: float,
                 lines.append(piece)
             line = pieces[-1]
             # The last piece may still be too wide for a first line narrower than the others.
-            if font.getlength(line) > width_now():
+            if length(line) > width_now():
                 lines.append(line)
                 line = ""
         lines.append(line)
@@ -243,7 +246,7 @@ class Layout:
     def text_lines(self, draw: ImageDraw.ImageDraw, x: int, y: int, lines: list[str],
                    font: ImageFont.FreeTypeFont) -> int:
         for line in lines:
-            draw.text((x, y), line, font=font, fill=INK)
+            fonts.draw_text(draw, (x, y), line, font, INK)
             y += self.lh(font)
         return y
 
@@ -375,7 +378,7 @@ class Layout:
             ty = y
             for (lines, label_w), label in zip(group, labels, strict=True):
                 d.text((x, ty), label, font=self.f_foot_bold, fill=INK)
-                d.text((x + label_w, ty), lines[0], font=self.f_foot, fill=INK)
+                fonts.draw_text(d, (x + label_w, ty), lines[0], self.f_foot, INK)
                 ty = self.text_lines(d, x, ty + line_h, lines[1:], self.f_foot) + item_gap
             return y + group_h(group)
 
@@ -500,8 +503,10 @@ def card_key(procedure: Subject, commune: Commune) -> str:
 
 
 def _key(content: CardContent) -> str:
+    drawn = dataclasses.asdict(content)
     payload = json.dumps(
-        {"version": RENDERER_VERSION, "fonts": fonts.fingerprint(), "content": dataclasses.asdict(content)},
+        {"version": RENDERER_VERSION, "fonts": fonts.fingerprint(json.dumps(drawn, ensure_ascii=False)),
+         "content": drawn},
         ensure_ascii=False, sort_keys=True,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]

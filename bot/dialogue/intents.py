@@ -26,6 +26,7 @@ class Intent(str, Enum):
     HELP = "help"
     TALK_TO_HUMAN = "talk_to_human"
     OUT_OF_SCOPE = "out_of_scope"
+    CHOOSE_LANGUAGE = "choose_language"  # "đổi ngôn ngữ", and the language buttons
     CHECK_STATUS = "check_status"
     SUBSCRIBE_STATUS = "subscribe_status"
     STATUS_CHANGED = "status_changed"  # never typed: the status notifier triggers it
@@ -61,6 +62,7 @@ class Topic(str, Enum):
     OUT_OF_SCOPE = "out_of_scope"
     UNKNOWN_PROCEDURE = "unknown_procedure"  # a procedure question about something the KB does not cover
     FALLBACK = "fallback"
+    LANGUAGE = "language"  # the language menu, or the choice made
 
     def __str__(self) -> str:
         return self.value
@@ -82,5 +84,5 @@ STATUS_INTENTS = frozenset({Intent.CHECK_STATUS, Intent.SUBSCRIBE_STATUS, Intent
 # Intents that clearly ask something else: they end a status question left half-way.
 LEAVING_STATUS = frozenset(set(INTENT_TOPIC) | {
     Intent.ASK_CHECKLIST_IMAGE, Intent.INFORM_PROCEDURE, Intent.GREET, Intent.GOODBYE, Intent.THANKS,
-    Intent.HELP, Intent.TALK_TO_HUMAN, Intent.OUT_OF_SCOPE,
+    Intent.HELP, Intent.TALK_TO_HUMAN, Intent.OUT_OF_SCOPE, Intent.CHOOSE_LANGUAGE,
 })

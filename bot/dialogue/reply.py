@@ -55,6 +55,8 @@ class Reply:
     subscribed: bool | None = None  # status: notices on for this file
     notice: bool = False  # status: a change notice, not an answer
     source: str | None = None  # "kb" (curated, checked) or "portal" (the national catalog, unchecked)
+    language: str | None = None  # the language a reply speaks when not only Vietnamese ("qaa")
+    audio: dict[str, str] | None = None  # a team member's recording of it: {"ogg", "mp3"} addresses
 
     def __post_init__(self) -> None:
         try:
@@ -71,7 +73,7 @@ class Reply:
                                              "pdf": self.card.pdf},
             "contact": self.contact, "application": self.application, "expects": self.expects,
             "subscribed": self.subscribed, "notice": self.notice or None, "buttons": self.buttons or None,
-            "source": self.source,
+            "source": self.source, "language": self.language, "audio": self.audio,
         }
         data.update({key: value for key, value in optional.items() if value is not None})
         return data

@@ -7,7 +7,7 @@ keeps the topic; a clarifying question keeps the topic it is waiting to answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.catalog import answers as catalog_answers
 from bot.catalog.tier import PORTAL, Found, Tier, portal_id
@@ -17,14 +17,11 @@ from bot.dialogue.more import ENTITY as MORE
 from bot.dialogue.more import asks_for_more, more_button
 from bot.dialogue.reply import CardLinks, Reply, payload
 from bot.dialogue.turn import Context, Outcome, Turn
-from bot.kb import KnowledgeBase
+from bot.kb import KnowledgeBase, Procedure
+from bot.languages.registry import NONE as NO_LANGUAGES
+from bot.languages.registry import Languages
+from bot.languages.wording import VIETNAMESE, Untranslated, Wording, in_language
 from bot.settings import Commune
-
-WHAT_I_DO = (
-    "Tôi là Cầu Nối. Tôi hướng dẫn thủ tục hành chính ở xã: giấy tờ cần mang, lệ phí, "
-    "mất bao lâu, nộp ở đâu, làm online trên VNeID. Bạn có thể gõ hoặc nói, có dấu hay không dấu đều được."
-)
-
 
 # Words nobody asks about ("cảm ơn nhiều lắm") come with greetings and thanks: those stay small talk.
 _NOT_A_QUESTION = frozenset({None, Intent.NLU_FALLBACK})
@@ -33,11 +30,12 @@ CHOICE_TITLE = 60  # a portal name on a button, cut at a word: Telegram and Zalo
 
 class ProcedureAnswers:
     def __init__(self, kb: KnowledgeBase, commune: Commune, top_procedures: Sequence[str] = (),
-                 catalog: Tier | None = None) -> None:
+                 catalog: Tier | None = None, languages: Languages = NO_LANGUAGES) -> None:
         self.kb = kb
         self.commune = commune
         self.top = tuple(top_procedures)
         self.catalog = catalog  # the national portal's records, behind the curated ones
+        self.languages = languages  # the packs a commune's team translated (none: Vietnamese only)
 
     def _exists(self, procedure_id: str | None) -> bool:
         if not procedure_id:
@@ -45,20 +43,23 @@ class ProcedureAnswers:
         return bool(self.kb.get(procedure_id)) or (self.catalog is not None
                                                    and self.catalog.record(procedure_id) is not None)
 
-    def procedure_buttons(self, intent: Intent = Intent.ASK_OVERVIEW) -> list[dict[str, str]]:
+    def procedure_buttons(self, intent: Intent = Intent.ASK_OVERVIEW, w: Wording = VIETNAMESE) -> list[dict[str, str]]:
         """One button per top procedure, labelled with its short button text, not the formal name: a
         name such as "Đăng ký, cấp thẻ bảo hiểm y tế; cấp lại, đổi…" is cut off on a phone."""
         chosen = [pid for pid in self.top if self.kb.get(pid)] or self.kb.ids[:6]
-        return [{"title": self.kb.procedures[pid].button_label, "payload": payload(intent, pid)} for pid in chosen]
+        return [{"title": _label(self.kb.procedures[pid], w), "payload": payload(intent, pid)} for pid in chosen]
 
-    def clarify(self, topic: Topic, intent: Intent | None = None, context: Context | None = None) -> Outcome:
+    def clarify(self, topic: Topic, intent: Intent | None = None, context: Context | None = None,
+                w: Wording = VIETNAMESE) -> Outcome:
         """Ask which procedure; the topic waits in the context for the answer."""
         context = context or Context()
-        text = "Bạn hỏi về thủ tục nào? Chọn một thủ tục bên dưới, hoặc gõ tên thủ tục (ví dụ: khai sinh, căn cước)."
-        buttons = self.procedure_buttons(intent or TOPIC_INTENT.get(topic, Intent.ASK_OVERVIEW))
-        return Outcome(Reply(text, Topic.CLARIFY, None, buttons), context.with_(procedure=None, topic=topic))
+        text, _ = in_language(w, lambda w: w.phrase("clarify"))
+        buttons = self.procedure_buttons(intent or TOPIC_INTENT.get(topic, Intent.ASK_OVERVIEW), w)
+        return Outcome(Reply(text, Topic.CLARIFY, None, buttons, language=_code(w)),
+                       context.with_(procedure=None, topic=topic))
 
-    def answer(self, procedure_id: str, topic: Topic, context: Context, also: tuple[Topic, ...] = ()) -> Outcome:
+    def answer(self, procedure_id: str, topic: Topic, context: Context, also: tuple[Topic, ...] = (),
+               w: Wording = VIETNAMESE) -> Outcome:
         record = self.catalog.record(procedure_id) if self.catalog is not None else None
         more = None
         if record is not None:
@@ -71,7 +72,7 @@ class ProcedureAnswers:
             reply = Reply(text, topic, procedure_id, buttons, source="portal",
                           checklist=catalog_answers.checklist(record) if listed else None)
         else:
-            reply = answers.answer(self.kb.procedures[procedure_id], topic, self.commune, also)
+            reply = answers.answer(self.kb.procedures[procedure_id], topic, self.commune, also, w)
         return Outcome(reply, context.with_(procedure=procedure_id, topic=topic, more_from=more and str(more)))
 
     def more_documents(self, turn: Turn) -> Outcome | None:
@@ -97,9 +98,9 @@ class ProcedureAnswers:
         closest records, or an honest "not this one"."""
         found = self.catalog.find(turn.text) if self.catalog is not None else None
         if found is None or found.kind == "none":
-            return self.unknown(context)
+            return self.unknown(context, self.wording(turn))
         if found.kind == "kb" and found.kb_id:
-            return self.answer(found.kb_id, topic, context, turn.also_asked)
+            return self.answer(found.kb_id, topic, context, turn.also_asked, self.wording(turn))
         if found.kind == "answer":
             return self.answer(portal_id(found.records[0].code), topic, context, turn.also_asked)
         return self._offer(found, topic, context)
@@ -115,9 +116,12 @@ class ProcedureAnswers:
         return Outcome(Reply(text, Topic.CLARIFY, None, buttons, source="portal"),
                        context.with_(procedure=None, topic=topic))
 
+    def wording(self, turn: Turn) -> Wording:
+        return self.languages.wording(turn.context.language)
+
     def respond(self, turn: Turn) -> Outcome:
         """The reply for this turn and the context to keep."""
-        intent, context = turn.intent, turn.context
+        intent, context, w = turn.intent, turn.context, self.wording(turn)
         if (more := self.more_documents(turn)) is not None:
             return more
         named = turn.procedure if self._exists(turn.procedure) else None
@@ -138,9 +142,9 @@ class ProcedureAnswers:
             if not pid and other:  # "gửi ảnh giấy tờ làm sổ đỏ": the portal's papers, on a card too
                 outcome = self.long_tail(turn, Topic.DOCUMENTS, context)
             elif not pid:
-                return self.clarify(Topic.DOCUMENTS, Intent.ASK_CHECKLIST_IMAGE, context)
+                return self.clarify(Topic.DOCUMENTS, Intent.ASK_CHECKLIST_IMAGE, context, w)
             else:
-                outcome = self.answer(pid, Topic.DOCUMENTS, context)
+                outcome = self.answer(pid, Topic.DOCUMENTS, context, w=w)
             if outcome.reply.topic == Topic.DOCUMENTS and outcome.reply.procedure_id:
                 outcome.reply.card = CardLinks.of(outcome.reply.procedure_id)
             return outcome
@@ -155,8 +159,8 @@ class ProcedureAnswers:
             if not pid and other:
                 return self.long_tail(turn, topic, context)
             if not pid:
-                return self.clarify(topic, context=context)
-            return self.answer(pid, topic, context, turn.also_asked)
+                return self.clarify(topic, context=context, w=w)
+            return self.answer(pid, topic, context, turn.also_asked, w)
 
         if intent in _NOT_A_QUESTION and other:
             # "đăng ký cai nghiện": procedural, but not one we curated
@@ -169,44 +173,54 @@ class ProcedureAnswers:
                 return outcome
 
         # Small talk does not forget what we were talking about.
-        return Outcome(self.small_talk(intent, known), context.with_(procedure=known))
+        return Outcome(self.small_talk(intent, known, w), context.with_(procedure=known))
 
-    def unknown(self, context: Context) -> Outcome:
+    def unknown(self, context: Context, w: Wording = VIETNAMESE) -> Outcome:
         """An honest "not this one": never another procedure's answer. The previous procedure is
         forgotten, so the next "mất bao lâu?" is not answered about it either."""
-        text = ("Xin lỗi, việc này tôi chưa có hướng dẫn. Bạn hỏi cán bộ ở " + self.commune.contact_line()
-                + "\nTôi hướng dẫn được các thủ tục bên dưới.")
-        reply = Reply(text, Topic.UNKNOWN_PROCEDURE, None, self.procedure_buttons(),
-                      contact=dict(self.commune.__dict__))
+        text, _ = in_language(w, lambda w: w.phrase("unknown", contact=w.contact(self.commune)))
+        reply = Reply(text, Topic.UNKNOWN_PROCEDURE, None, self.procedure_buttons(w=w),
+                      contact=dict(self.commune.__dict__), language=_code(w))
         return Outcome(reply, context.with_(procedure=None, topic=None))
 
-    def small_talk(self, intent: Intent | None, keep: str | None) -> Reply:
+    def small_talk(self, intent: Intent | None, keep: str | None, w: Wording = VIETNAMESE) -> Reply:
         commune = self.commune
         if intent == Intent.GREET:
-            text = "Xin chào! Tôi là Cầu Nối, giúp bạn làm giấy tờ ở xã. Bạn cần làm thủ tục gì?"
-            return Reply(text, Topic.GREET, keep, self.procedure_buttons())
+            return self._say(w, "greet", Topic.GREET, keep, self.procedure_buttons(w=w))
         if intent == Intent.GOODBYE:
-            return Reply("Chào bạn. Khi cần, cứ nhắn hoặc nói với tôi nhé.", Topic.GOODBYE, keep)
+            return self._say(w, "goodbye", Topic.GOODBYE, keep)
         if intent == Intent.THANKS:
-            return Reply("Không có gì. Bạn cần hỏi thêm gì cứ nhắn nhé.", Topic.THANKS, keep)
+            return self._say(w, "thanks", Topic.THANKS, keep)
         if intent == Intent.HELP:
-            text = WHAT_I_DO + "\nVí dụ: “làm giấy khai sinh cần gì”, “làm căn cước mất bao lâu”."
-            return Reply(text, Topic.HELP, keep, self.procedure_buttons())
+            return self._say(w, "help", Topic.HELP, keep, self.procedure_buttons(w=w))
         if intent == Intent.TALK_TO_HUMAN:
-            text = "Bạn có thể gặp hoặc gọi cán bộ:\n" + commune.contact_line()
-            return Reply(text, Topic.HUMAN, keep, contact=dict(commune.__dict__))
+            reply = self._say(w, "human", Topic.HUMAN, keep, contact=lambda w: w.contact(commune))
+            reply.contact = dict(commune.__dict__)
+            return reply
         if intent in STATUS_INTENTS:
             # Reached only when the status store cannot be used (bot/dialogue/status.py answers otherwise).
-            text = (
-                "Bây giờ tôi chưa tra được hồ sơ. Bạn xem trên VNeID hoặc Cổng Dịch vụ công (mục Tra cứu hồ sơ) "
-                f"bằng mã hồ sơ trên giấy hẹn, hoặc gọi xã: {commune.phone}."
-            )
-            return Reply(text, Topic.STATUS, keep)
+            return self._say(w, "status_unavailable", Topic.STATUS, keep, phone=lambda w: commune.phone)
         if intent == Intent.OUT_OF_SCOPE:
-            text = "Xin lỗi, việc này tôi không giúp được. " + WHAT_I_DO
-            return Reply(text, Topic.OUT_OF_SCOPE, keep, self.procedure_buttons())
-        text = (
-            "Xin lỗi, tôi chưa hiểu. Bạn hỏi lại ngắn gọn, ví dụ: “làm giấy khai sinh cần gì”, "
-            "hoặc chọn một thủ tục bên dưới."
-        )
-        return Reply(text, Topic.FALLBACK, keep, self.procedure_buttons())
+            return self._say(w, "out_of_scope", Topic.OUT_OF_SCOPE, keep, self.procedure_buttons(w=w))
+        return self._say(w, "fallback", Topic.FALLBACK, keep, self.procedure_buttons(w=w))
+
+    @staticmethod
+    def _say(w: Wording, key: str, topic: Topic, keep: str | None, buttons: list[dict[str, str]] | None = None,
+             **values: Callable[[Wording], str]) -> Reply:
+        """The phrase `key` in this wording (its values worded alike), else in Vietnamese after the line
+        saying so."""
+        text, _ = in_language(w, lambda w: w.phrase(key, **{name: value(w) for name, value in values.items()}))
+        return Reply(text, topic, keep, buttons or [], language=_code(w))
+
+
+def _code(w: Wording) -> str | None:
+    """The language a reply is marked with: none for Vietnamese, so its `custom` is what it always was."""
+    return None if w is VIETNAMESE else w.code
+
+
+def _label(p: Procedure, w: Wording) -> str:
+    """A procedure button's title in this wording, else in Vietnamese (a button has no room to say so)."""
+    try:
+        return w.procedure(p).button_label
+    except Untranslated:
+        return p.button_label

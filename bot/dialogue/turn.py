@@ -24,6 +24,9 @@ class Context:
     status_verified: str | None = None  # the code this sender proved in this session
     status_then: str | None = None  # "subscribe": notices asked for before the code was proved
     more_from: str | None = None  # the next paper a "xem thêm" shows, after a list that has more
+    # The language this sender speaks with us ("vi" or a pack's code); None until languages are offered
+    # and the sender's remembered choice has been looked up (bot/dialogue/language.py).
+    language: str | None = None
 
     @classmethod
     def slot_names(cls) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ TOPIC_LABELS = {
     "out_of_scope": "ngoài phạm vi",
     "unknown_procedure": "thủ tục chưa có hướng dẫn",
     "fallback": "không hiểu câu hỏi",
+    "language": "chọn ngôn ngữ",
 }
 INPUT_LABELS = {"text": "gõ chữ", "voice": "giọng nói"}
 EMPTY_QUESTION = "(tin nhắn không có chữ)"

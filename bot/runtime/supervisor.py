@@ -74,6 +74,7 @@ CHANNEL_CLASSES = {
     "kiosk": "bot.channels.kiosk.channel.KioskInput",
     "status": "bot.status.api.StatusApiInput",
     "cards": "bot.channels.card_files.channel.CardsInput",
+    "recordings": "bot.channels.recording_files.channel.RecordingsInput",
 }
 
 
@@ -105,6 +106,7 @@ def enabled_channels(settings: Settings, host: str = "127.0.0.1") -> list[str]:
     if status_api_token(settings):
         enabled.append("status")
     enabled.append("cards")  # the printable checklists answers link to
+    enabled.append("recordings")  # answers recorded by the commune's bilingual team
     return enabled
 
 

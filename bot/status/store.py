@@ -12,6 +12,7 @@ fail at once instead of waiting its turn (busy timeout).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 from collections.abc import Iterator
@@ -100,6 +101,15 @@ verify_failures = sa.Table(
     "verify_failures", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("sender", KEY, nullable=False, index=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
+# The language a sender chose (bot/dialogue/language.py), remembered past the session; the sender is
+# kept only as an HMAC, like a phone number, so the table names nobody.
+language_choices = sa.Table(
+    "language_choices", metadata,
+    sa.Column("sender_hash", sa.String(64), primary_key=True),
+    sa.Column("language", sa.String(16), nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),
 )
 
@@ -291,6 +301,24 @@ class StatusStore:
         expected = application.phone_last4 if application is not None else "\x00" * 4
         matches = hmac.compare_digest(given.encode(), expected.encode())
         return application if matches and application is not None else None
+
+    # -- language choices ---------------------------------------------------------------------------------
+
+    def _sender_hash(self, sender: str) -> str:
+        return hmac.new(self._salt, sender.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def language_of(self, sender: str) -> str | None:
+        """The language this sender chose last, if any."""
+        with self._read() as conn:
+            query = sa.select(language_choices.c.language).where(
+                language_choices.c.sender_hash == self._sender_hash(sender))
+            return conn.execute(query).scalar_one_or_none()
+
+    def remember_language(self, sender: str, language: str) -> None:
+        key = self._sender_hash(sender)
+        with self._write() as conn:
+            conn.execute(language_choices.delete().where(language_choices.c.sender_hash == key))
+            conn.execute(language_choices.insert().values(sender_hash=key, language=language, at=_now()))
 
     # -- guessing limit -----------------------------------------------------------------------------------
 

@@ -18,13 +18,16 @@ class Assets:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._cache: dict[str, tuple[int, Asset]] = {}
+        self._cache: dict[Path, tuple[int, Asset]] = {}
 
     def get(self, name: str) -> Asset:
-        path = self.directory / name
+        return self.read(self.directory / name)
+
+    def read(self, path: Path) -> Asset:
+        """Any file by its path (the kiosk's fonts live in the system's font folders)."""
         mtime = path.stat().st_mtime_ns
-        cached = self._cache.get(name)
+        cached = self._cache.get(path)
         if cached is None or cached[0] != mtime:
             body = path.read_bytes()
-            cached = self._cache[name] = (mtime, Asset(body, hashlib.sha256(body).hexdigest()[:12]))
+            cached = self._cache[path] = (mtime, Asset(body, hashlib.sha256(body).hexdigest()[:12]))
         return cached[1]

@@ -2,6 +2,7 @@
 
     GET  /                 the page, with the top procedures and the asset versions filled in
     GET  /static/<file>    kiosk.js, kiosk.css (nothing else)
+    GET  /fonts/<file>     the fonts kiosk.css names, from the machine's installed fonts (fonts.py)
     POST /text             {"sender", "message"}            → {"replies", "audio_url"}
     POST /voice            multipart: sender, audio         → {"replies", "audio_url", "transcript"}
     GET  /audio/<id>.mp3   the spoken answer
@@ -39,6 +40,7 @@ from bot.channels import notices
 from bot.channels.guard import NO_STORE, body_of, error_response, guarded, json_object
 from bot.channels.inbox import MAX_TEXT_CHARS, Inbox, Incoming, Outcome
 from bot.channels.kiosk.assets import Assets
+from bot.channels.kiosk.fonts import WebFonts, content_type
 from bot.channels.replies import Outgoing
 from bot.channels.seen import SeenMessages
 from bot.channels.spoken import SpokenAnswers, audio_response
@@ -63,6 +65,7 @@ MAX_AUDIO_BYTES = Limits().max_bytes  # what the decoder accepts: refuse bigger 
 MULTIPART_SLACK = 64 * 1024
 MAX_VOICE_JOBS = 3  # recordings waiting for the one speech model; more would wait too long on 2 cores
 AUDIO_WAIT_SECONDS = 60.0
+RECORDINGS = "/webhooks/recordings/"
 TOPIC_ON_TAP = Intent.ASK_DOCUMENTS  # a tapped procedure picture answers "what papers do I bring?"
 
 # What the page shows (and reads) for a refused request: short, plain, with what to do next.
@@ -115,7 +118,31 @@ def page_config(voice_on: bool) -> dict[str, Any]:
         p = kb.procedures[pid]
         procedures.append({"id": pid, "title": p.button_label, "name": p.name,
                            "payload": payload(TOPIC_ON_TAP, pid)})
-    return {"procedures": procedures, "voice": voice_on, "maxSeconds": int(Limits().max_seconds) - 5}
+    return {"procedures": procedures, "voice": voice_on, "maxSeconds": int(Limits().max_seconds) - 5,
+            "languages": language_buttons()}
+
+
+def recorded_mp3(replies: list[Outgoing]) -> str | None:
+    """The first reply's team recording, relative to the page (/webhooks/kiosk/ → /webhooks/recordings/)."""
+    for out in replies:
+        audio = out.custom.get("audio")
+        if isinstance(audio, dict) and str(audio.get("mp3", "")).startswith(RECORDINGS):
+            return "../" + str(audio["mp3"])[len("/webhooks/"):]
+    return None
+
+
+def language_buttons() -> list[dict[str, str]]:
+    """The language row: Vietnamese and each language past the gate, by its own name; none when no
+    language is offered (the page then shows no row)."""
+    from bot.dialogue.language import ENTITY, VIETNAMESE_BUTTON
+    from bot.languages.shared import languages
+
+    offered = languages().offered
+    if not offered:
+        return []
+    row = [{"code": "vi", "name": VIETNAMESE_BUTTON}]
+    row += [{"code": code, "name": pack.own_name or code} for code, pack in offered.items()]
+    return [dict(item, payload=payload(Intent.CHOOSE_LANGUAGE, **{ENTITY: item["code"]})) for item in row]
 
 
 def script_json(data: Any) -> str:
@@ -127,6 +154,7 @@ class KioskInput(InputChannel):
     def __init__(self, data_dir: Path) -> None:
         self.seen = SeenMessages(Path(data_dir) / "channels.db")
         self.assets = Assets(STATIC_DIR)
+        self.fonts = WebFonts()
         self.spoken = SpokenAnswers(self._spoken_mp3, name="Kiosk")
         self._voice_task: asyncio.Task | None = None
         self._voice_jobs = 0
@@ -191,11 +219,17 @@ class KioskInput(InputChannel):
         # The Inbox echoes what it heard (custom.transcript); the page shows that as the person's own words.
         heard = next((str(o.custom["transcript"]) for o in sent if "transcript" in o.custom), None)
         replies = [o for o in sent if "transcript" not in o.custom]
-        clip = await self.speak_later(incoming.sender_id, "\n".join(o.text for o in replies if o.text))
+        recorded = recorded_mp3(replies)
+        # Text-to-speech reads Vietnamese only: a reply in a language a team translated is heard only when
+        # one of them recorded it.
+        in_language = any(o.custom.get("language") for o in replies)
+        clip = None if recorded or in_language else await self.speak_later(
+            incoming.sender_id, "\n".join(o.text for o in replies if o.text))
         body: dict[str, Any] = {
             "replies": [message_json(o) for o in replies],
             # Relative to the page: right behind a reverse proxy that moves /webhooks/kiosk/ too.
-            "audio_url": f"audio/{clip}.mp3" if clip else None,
+            "audio_url": recorded or (f"audio/{clip}.mp3" if clip else None),
+            "speak": not in_language or bool(recorded),  # false: the browser's Vietnamese voice must not read it
         }
         if spoken_input:
             body["transcript"] = heard
@@ -284,6 +318,17 @@ class KioskInput(InputChannel):
             return response.empty(status=304, headers=headers)
         return response.raw(asset.body, content_type=ASSETS[name], headers=headers)
 
+    def on_font(self, request: Request, name: str) -> HTTPResponse:
+        font = self.fonts.get(name)
+        if font is None:
+            return error_response(404, NOT_FOUND)
+        etag = f'"{font.version}"'
+        # Not versioned in kiosk.css: kept a week, then checked (a package upgrade may change it).
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=604800", "X-Content-Type-Options": "nosniff"}
+        if request.headers.get("if-none-match") == etag:
+            return response.empty(status=304, headers=headers)
+        return response.raw(font.body, content_type=content_type(name), headers=headers)
+
     async def on_audio(self, request: Request, clip: str) -> HTTPResponse:
         return await audio_response(request, self.spoken, clip, wait=AUDIO_WAIT_SECONDS,
                                     cache_control="private, max-age=900",
@@ -305,6 +350,10 @@ class KioskInput(InputChannel):
         @bp.route("/static/<name>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:
             return self.on_static(request, name)
+
+        @bp.route("/fonts/<name>", methods=["GET"])
+        async def font(request: Request, name: str) -> HTTPResponse:
+            return await asyncio.to_thread(self.on_font, request, name)  # a first read is a file of 250 KB
 
         @bp.route("/text", methods=["POST"])
         async def text(request: Request) -> HTTPResponse:

@@ -277,7 +277,12 @@
   function addAnswer(data, isError) {
     var replies = (data && Array.isArray(data.replies)) ? data.replies : [];
     var card = el('article', 'answer' + (isError ? ' error' : ''));
-    var spoken = replies.map(function (r) { return r.text || ''; }).join('\n');
+    // speak === false: a language the browser's Vietnamese voice must not read, and nobody recorded it.
+    var spoken = data && data.speak === false ? '' : replies.map(function (r) { return r.text || ''; }).join('\n');
+    replies.forEach(function (r) {
+      if (r.custom && r.custom.language) card.lang = r.custom.language; // screen readers, and the fonts' shaping
+      if (r.custom && r.custom.topic === 'language') markLanguage(r.custom.language || 'vi');
+    });
     var replay = replayButton(data && data.audio_url, spoken);
     card.appendChild(replay);
     replies.forEach(function (reply) { renderReply(reply, card); });
@@ -325,7 +330,7 @@
     var label = el('span', null, SAY.replay);
     button.appendChild(label);
     if (url) button.setAttribute('data-audio', url);
-    button.hidden = !url && !localVoice;
+    button.hidden = !url && (!localVoice || !text);
 
     var mine = function () { return url && player.getAttribute('src') === url; };
     var show = function (playing) {
@@ -336,7 +341,7 @@
       if (currentReplay && currentReplay !== button) currentReplay.show(false);
       currentReplay = button;
       stopSpeaking();
-      if (!url) { show(false); if (speakLocally(text)) button.hidden = false; return; }
+      if (!url) { show(false); if (text && speakLocally(text)) button.hidden = false; return; }
       if (!mine()) player.setAttribute('src', url);
       else player.currentTime = 0;
       var started = player.play();
@@ -594,6 +599,32 @@
     });
   }
 
+  // ---- languages: a row at the top when the commune's team has made any (none: no row) ------------------
+  var languageButtons = [];
+  function markLanguage(code) {
+    languageButtons.forEach(function (b) {
+      b.setAttribute('aria-pressed', b.getAttribute('data-language') === code ? 'true' : 'false');
+    });
+  }
+  function setUpLanguages() {
+    var choices = config.languages || [];
+    if (choices.length < 2) return;
+    var row = el('nav', 'languages');
+    row.id = 'languages';
+    row.setAttribute('aria-label', 'Ngôn ngữ');
+    choices.forEach(function (l) {
+      var button = el('button', 'language', l.name);
+      button.type = 'button';
+      button.lang = l.code;
+      button.setAttribute('data-language', l.code);
+      button.addEventListener('click', function () { ask(l.payload, fill(SAY.youChose, l.name)); });
+      languageButtons.push(button);
+      row.appendChild(button);
+    });
+    document.querySelector('.top').appendChild(row);
+    markLanguage('vi');
+  }
+
   $('ask').addEventListener('submit', function (e) {
     e.preventDefault();
     var input = $('question');
@@ -611,6 +642,7 @@
     player.removeAttribute('src');
     chat.textContent = '';
     sender = newSender();
+    markLanguage('vi'); // a new person: a new conversation, in Vietnamese until they choose
     restart.hidden = true;
     $('question').value = '';
     window.scrollTo(0, 0);
@@ -622,6 +654,7 @@
   window.addEventListener('resize', fitBar);
 
   setUpProcedures();
+  setUpLanguages();
   setUpTalk();
   fitBar();
 }());

@@ -9,12 +9,13 @@ import shutil
 import struct
 import subprocess
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, PdfParser
+from PIL import Image, ImageDraw, ImageFont, PdfParser
 
 from bot.cards import fonts
 from bot.cards.checklist import (
@@ -184,6 +185,48 @@ def test_card_text_is_nfc() -> None:
     p = replace(procedure("ket_hon"), name=decomposed)
     assert card_content(p, COMMUNE).procedure_name == "Giấy chứng nhận kết hôn"
     assert render_png(p, COMMUNE) == render_png(replace(p, name="Giấy chứng nhận kết hôn"), COMMUNE)
+
+
+MINORITY_LINE = "ơ̆ č ƀ ñ ខ្មែរ"  # Central Highlands letters (ơ with a breve) and Khmer
+NOTDEF = "\U0010fffd"  # no font has it: drawn as the font's .notdef box
+
+
+def _drawn_texts(monkeypatch: pytest.MonkeyPatch, draw: Callable[[], bytes]) -> tuple[bytes, list[tuple[str, str]]]:
+    """What `draw` returns, and (text, font file) of every `ImageDraw.text` call it made."""
+    calls: list[tuple[str, str]] = []
+    real = ImageDraw.ImageDraw.text
+
+    def spy(self, xy, text, fill=None, font=None, *args, **kwargs):
+        calls.append((text, str(font.path)))
+        return real(self, xy, text, fill, font, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ImageDraw.ImageDraw, "text", spy)
+        return draw(), calls
+
+
+def test_minority_letters_on_a_card_are_real_glyphs_khmer_in_its_own_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = procedure("khai_sinh")
+    pngs = []
+    for form in ("NFC", "NFD"):
+        line = unicodedata.normalize(form, MINORITY_LINE)
+        docs = (replace(base.documents[0], name=f"Hră {line}"), *base.documents[1:])
+        p = replace(base, name=f"Khai sinh {line}", documents=docs)
+        commune = replace(COMMUNE, address=line)  # in the footer too
+        png, calls = _drawn_texts(monkeypatch, lambda p=p, commune=commune: render_png(p, commune))
+        pngs.append(png)
+        khmer_fonts = {Path(path).name for text, path in calls if "ខ្មែរ" in text}
+        assert khmer_fonts == {"NotoSansKhmer-Bold.ttf", "NotoSansKhmer-Regular.ttf"}  # bold name, regular footer
+        assert {Path(path).name for text, path in calls if "ơ̆ č ƀ ñ" in text} == {"DejaVuSans-Bold.ttf",
+                                                                                 "DejaVuSans.ttf"}
+        # Every letter drawn is a real glyph of the font that drew it, not its .notdef box.
+        for text, path in {(text, path) for text, path in calls if text.strip()}:
+            font = ImageFont.truetype(path, 40)
+            notdef = bytes(font.getmask(NOTDEF))
+            for cluster in fonts.clusters(text.replace(" ", "")):
+                assert bytes(font.getmask(cluster)) != notdef, f"{cluster!r} drawn as a box with {path}"
+    assert pngs[0] == pngs[1]  # ơ̆ composed or not: the same card
+    assert dark_rows(png_image(pngs[0])) > 400
 
 
 def test_more_documents_means_more_ink_and_a_taller_card() -> None:
