@@ -40,3 +40,9 @@ def from_engine(message: dict[str, Any]) -> Outgoing | None:
         return None
     return Outgoing(text=text, buttons=parsed, custom=custom if isinstance(custom, dict) else {}, image=image)
 
+
+
+def in_a_language(replies: list[Outgoing]) -> bool:
+    """Whether an answer (but the echo of what was heard) speaks a language a commune's team translated
+    (`custom.language`). Text-to-speech speaks Vietnamese only: it would read those words as nonsense."""
+    return any(r.custom.get("language") for r in replies if "transcript" not in r.custom)

@@ -90,14 +90,12 @@ def opened_once(open_store: Callable[[], T]) -> Callable[[], T | None]:
                 return None
         return opened[0]
 
-    store.opens_once = True  # type: ignore[attr-defined]
     return store
 
 
-def status_dialogue_factory(open_store: Callable[[], object], commune: Commune,
+def status_dialogue_factory(store: Callable[[], object | None], commune: Commune,
                             procedure_names: dict[str, str]) -> StatusFactory:
-    """A StatusFactory over `open_store` (a function `opened_once` made, or any opener)."""
-    store = open_store if getattr(open_store, "opens_once", False) else opened_once(open_store)
+    """A StatusFactory over `store` (made by `opened_once`); None while the store cannot be opened."""
 
     def factory() -> StatusDialogue | None:
         opened = store()

@@ -9,6 +9,7 @@ button first: it never switches by itself.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
@@ -23,9 +24,12 @@ from bot.languages.team import LanguageTeam, named_language
 from bot.languages.wording import VIETNAMESE, VIETNAMESE_CODE, Wording, in_language
 from bot.settings import Commune
 
+logger = logging.getLogger(__name__)
+
 ENTITY = "language"  # the choice buttons' entity
 COMMANDS = frozenset({"/ngonngu", "/ngon_ngu", "/language", "/lang"})
 VIETNAMESE_BUTTON = "Tiếng Việt"
+MULTIPLE = "mul"
 # Where the server serves a recording (bot/channels/recording_files/channel.py).
 RECORDING_URL = "/webhooks/recordings/{code}/{key}.{fmt}"
 
@@ -61,11 +65,26 @@ class LanguageLayer:
         """The sender's language, and whether this is the first turn we know nothing of it."""
         if turn.context.language is not None or not self.active:
             return turn.context.language, False
-        store = self._choices()
-        remembered = store.language_of(turn.sender) if store is not None else None
+        remembered = self._remembered(turn.sender)
         if remembered is not None and self.languages.is_offered(remembered):
             return remembered, False
         return None, True
+
+    def _remembered(self, sender: str) -> str | None:
+        try:
+            store = self._choices()
+            return store.language_of(sender) if store is not None else None
+        except Exception:  # a database problem costs the remembered choice, never the answer
+            logger.exception("language choice not read")
+            return None
+
+    def _remember(self, sender: str, code: str) -> None:
+        try:
+            store = self._choices()
+            if store is not None:
+                store.remember_language(sender, code)
+        except Exception:  # the slot still holds it for this session
+            logger.exception("language choice not kept")
 
     def choose(self, turn: Turn, context: Context) -> Outcome | None:
         """The choice menu, or the choice made; None when the turn is about something else."""
@@ -73,9 +92,7 @@ class LanguageLayer:
             return None
         wanted = turn.entities.get(ENTITY) if turn.intent == Intent.CHOOSE_LANGUAGE else None
         if wanted is not None and self.languages.is_offered(wanted):
-            store = self._choices()
-            if store is not None:
-                store.remember_language(turn.sender, wanted)
+            self._remember(turn.sender, wanted)
             w = self.languages.wording(wanted)
             text, _ = in_language(w, lambda w: w.phrase("language.chosen"))
             reply = Reply(text, Topic.LANGUAGE, None, language=_code(w))
@@ -89,8 +106,18 @@ class LanguageLayer:
         lines = [VIETNAMESE.phrase("language.choose")]
         for code in self.languages.offered:
             lines.append(self.languages.wording(code).phrase_or_vietnamese("language.choose"))
+        # Marked "mul" (ISO 639: several languages): no text-to-speech reads the other languages' lines.
         return Reply("\n".join(dict.fromkeys(lines)), Topic.LANGUAGE, None, self.buttons(),
-                     language=current if current not in (None, VIETNAMESE_CODE) else None)
+                     language=MULTIPLE if len(set(lines)) > 1 else None, prompts=self.prompts() or None)
+
+    def prompts(self) -> list[dict[str, str]]:
+        """Each offered language's recorded "which language?", for people who cannot read the buttons."""
+        found = []
+        for code in self.languages.offered:
+            audio = self._recorded(code, phrase_key("language.choose"))
+            if audio is not None:
+                found.append({"language": code, **audio})
+        return found
 
     def buttons(self, first: str | None = None) -> list[dict[str, str]]:
         """One button per language, each by its own name; `first` leads."""
@@ -150,7 +177,8 @@ class LanguageLayer:
                 reply = replace(reply, text=reply.text + "\n\n" + extra)
         if reply.topic != Topic.LANGUAGE:
             if first:
-                reply = replace(reply, buttons=[*reply.buttons, *self.buttons(self.suggested(turn.text))])
+                reply = replace(reply, buttons=[*reply.buttons, *self.buttons(self.suggested(turn.text))],
+                                prompts=self.prompts() or None)
             else:
                 title = w.phrase_or_vietnamese("language.button")
                 reply = replace(reply, buttons=[*reply.buttons, {"title": title,
@@ -161,12 +189,12 @@ class LanguageLayer:
 
     def recording(self, code: str, reply: Reply) -> dict[str, str] | None:
         """The addresses of a team member's recording of this reply, when one speaks today's text."""
-        recordings = self.languages.recordings.get(code)
         key = _recording_key(reply)
-        if recordings is None or key is None or not len(recordings):
-            return None
-        found = recordings.fresh(key, self._source_hash_of(key))
-        if found is None:
+        return self._recorded(code, key) if key is not None else None
+
+    def _recorded(self, code: str, key: str) -> dict[str, str] | None:
+        recordings = self.languages.recordings.get(code)
+        if recordings is None or not len(recordings) or recordings.fresh(key, self._source_hash_of(key)) is None:
             return None
         return {fmt: RECORDING_URL.format(code=code, key=key, fmt=fmt) for fmt in ("ogg", "mp3")}
 

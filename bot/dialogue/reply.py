@@ -57,6 +57,8 @@ class Reply:
     source: str | None = None  # "kb" (curated, checked) or "portal" (the national catalog, unchecked)
     language: str | None = None  # the language a reply speaks when not only Vietnamese ("qaa")
     audio: dict[str, str] | None = None  # a team member's recording of it: {"ogg", "mp3"} addresses
+    # With the language choice: each language's recorded "which language?", [{"language", "ogg", "mp3"}].
+    prompts: list[dict[str, str]] | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -74,6 +76,7 @@ class Reply:
             "contact": self.contact, "application": self.application, "expects": self.expects,
             "subscribed": self.subscribed, "notice": self.notice or None, "buttons": self.buttons or None,
             "source": self.source, "language": self.language, "audio": self.audio,
+            "prompts": self.prompts,
         }
         data.update({key: value for key, value in optional.items() if value is not None})
         return data

@@ -20,7 +20,7 @@ from tests.support.language_pack import OWN_NAME, record, write_pack
 from tests.support.standins.gtts_server import GoogleTranslateTTS
 from voice.tts.gtts_voice import URL_ENV as GTTS_URL_ENV
 
-RECORDED = ("khai_sinh.documents", "khai_sinh.fee")
+RECORDED = ("khai_sinh.documents", "khai_sinh.fee", "phrase.language.choose")
 
 
 @dataclass
@@ -78,6 +78,9 @@ def test_rest_choose_a_language_hear_the_recording_and_change_back(deployment: D
     assert offered["Tiếng Việt"] == '/choose_language{"language":"vi"}'
     assert offered[OWN_NAME] == '/choose_language{"language":"qaa"}'
     assert not any(t.startswith("[qab]") for t in offered)  # an incomplete language is hidden
+    prompt = custom(first)["prompts"][0]  # the team's recorded "which language?"
+    assert prompt["language"] == "qaa" and prompt["mp3"] == "/webhooks/recordings/qaa/phrase.language.choose.mp3"
+    assert requests.get(deployment.base + prompt["ogg"], timeout=30).status_code == 200
 
     chosen = deployment.say(sender, offered[OWN_NAME])
     assert texts(chosen) == "[qaa] language.chosen"
@@ -157,6 +160,11 @@ def test_kiosk_language_row_recording_and_back_to_vietnamese(browser, deployment
     row = browser.find_elements(By.CSS_SELECTOR, "#languages .language")
     assert [b.text for b in row] == ["Tiếng Việt", OWN_NAME]
     assert row[0].get_attribute("aria-pressed") == "true"
+    hear = browser.find_element(By.CSS_SELECTOR, "#languages .language-prompt")
+    hear.click()  # its recorded "which language?", before anything is chosen
+    wait.until(lambda d: d.execute_script("return document.getElementById('player').currentSrc || ''")
+               .endswith("/webhooks/recordings/qaa/phrase.language.choose.mp3"))
+    assert not browser.find_elements(By.CSS_SELECTOR, "#chat .answer")
 
     def answer_count() -> int:
         return len(browser.find_elements(By.CSS_SELECTOR, "#chat .answer"))

@@ -41,7 +41,7 @@ from bot.channels.guard import NO_STORE, body_of, error_response, guarded, json_
 from bot.channels.inbox import MAX_TEXT_CHARS, Inbox, Incoming, Outcome
 from bot.channels.kiosk.assets import Assets
 from bot.channels.kiosk.fonts import WebFonts, content_type
-from bot.channels.replies import Outgoing
+from bot.channels.replies import Outgoing, in_a_language
 from bot.channels.seen import SeenMessages
 from bot.channels.spoken import SpokenAnswers, audio_response
 from bot.dialogue.intents import Intent
@@ -135,13 +135,21 @@ def language_buttons() -> list[dict[str, str]]:
     """The language row: Vietnamese and each language past the gate, by its own name; none when no
     language is offered (the page then shows no row)."""
     from bot.dialogue.language import ENTITY, VIETNAMESE_BUTTON
+    from bot.languages.recorded import hasher, phrase_key
     from bot.languages.shared import languages
 
-    offered = languages().offered
-    if not offered:
+    found = languages()
+    if not found.offered:
         return []
+    settings = load_settings()
+    prompt_of = hasher(knowledge_base(), settings.commune)
     row = [{"code": "vi", "name": VIETNAMESE_BUTTON}]
-    row += [{"code": code, "name": pack.own_name or code} for code, pack in offered.items()]
+    for code, pack in found.offered.items():
+        item = {"code": code, "name": pack.own_name or code}
+        recordings, key = found.recordings.get(code), phrase_key("language.choose")
+        if recordings is not None and recordings.fresh(key, prompt_of(key)) is not None:
+            item["prompt"] = f"../recordings/{code}/{key}.mp3"  # its recorded "which language?"
+        row.append(item)
     return [dict(item, payload=payload(Intent.CHOOSE_LANGUAGE, **{ENTITY: item["code"]})) for item in row]
 
 
@@ -222,7 +230,7 @@ class KioskInput(InputChannel):
         recorded = recorded_mp3(replies)
         # Text-to-speech reads Vietnamese only: a reply in a language a team translated is heard only when
         # one of them recorded it.
-        in_language = any(o.custom.get("language") for o in replies)
+        in_language = in_a_language(replies)
         clip = None if recorded or in_language else await self.speak_later(
             incoming.sender_id, "\n".join(o.text for o in replies if o.text))
         body: dict[str, Any] = {

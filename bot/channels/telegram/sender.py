@@ -1,5 +1,9 @@
 """Sending replies to a Telegram chat: split at 4,096 characters, buttons on the last part, retried
-on flood control (429, waiting Telegram's retry_after) and on network errors and timeouts."""
+on flood control (429, waiting Telegram's retry_after) and on network errors and timeouts.
+
+A reply may come with a picture (a checklist card) and, in a language a commune's team translated, with
+the team's recording of it (`custom.audio`, bot/dialogue/language.py): both follow the text, the
+recording as a voice note (the OGG/Opus file the server stores, bot/channels/recording_files/)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.channels.card_files.channel import load_card
+from bot.channels.recording_files.channel import load_recording
 from bot.channels.replies import Outgoing
 from bot.channels.retry import with_retries
 from bot.channels.telegram.keyboard import CallbackPayloads, inline_keyboard
@@ -30,6 +35,13 @@ def retry_delay(exc: BaseException) -> float | None:
     if isinstance(exc, NetworkError):  # connection trouble, timeouts, Telegram's 5xx
         return 0.0
     return None
+
+
+def recording_url(reply: Outgoing) -> str | None:
+    """The address of the OGG/Opus recording a reply carries, if any."""
+    audio = reply.custom.get("audio")
+    url = audio.get("ogg") if isinstance(audio, dict) else None
+    return url if isinstance(url, str) and url else None
 
 
 class TelegramSender:
@@ -54,6 +66,8 @@ class TelegramSender:
                 )
             if reply.image:
                 await self.send_image(chat_id, reply.image)
+            if (recording := recording_url(reply)) is not None:
+                await self.send_recording(chat_id, recording)
 
     async def send_image(self, chat_id: int, url: str) -> None:
         """A checklist card as a photo (the text answer has already gone: a failure here loses nothing)."""
@@ -66,9 +80,19 @@ class TelegramSender:
             retry_delay, attempts=self.attempts, base_delay=self.base_delay, what="Telegram sendPhoto",
         )
 
-    async def send_voice(self, chat_id: int, ogg_opus: bytes) -> None:
+    async def send_recording(self, chat_id: int, url: str) -> None:
+        """A team member's recording of the answer as a voice note (the text has already gone: a file
+        gone missing since the reply was made only loses the sound)."""
+        recording = await load_recording(url)
+        if recording is None:
+            logger.info("Telegram: recording %s not found; the answer went as text only", url)
+            return
+        body, filename = recording
+        await self.send_voice(chat_id, body, filename)
+
+    async def send_voice(self, chat_id: int, ogg_opus: bytes, filename: str = "cau-noi.ogg") -> None:
         await with_retries(
-            lambda: self.bot.send_voice(chat_id, ogg_opus, filename="cau-noi.ogg"),
+            lambda: self.bot.send_voice(chat_id, ogg_opus, filename=filename),
             retry_delay, attempts=self.attempts, base_delay=self.base_delay, what="Telegram sendVoice",
         )
 

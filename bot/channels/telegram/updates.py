@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.channels import notices
 from bot.channels.inbox import Inbox, Incoming
-from bot.channels.replies import Outgoing
+from bot.channels.replies import Outgoing, in_a_language
 from bot.channels.telegram.keyboard import CallbackPayloads
 from bot.channels.telegram.sender import TelegramSender
 from bot.dialogue.intents import Intent
@@ -77,6 +77,7 @@ def malformed(update: Update) -> str | None:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
 
 
 def sender_id(chat_id: int) -> str:
@@ -151,6 +152,10 @@ class UpdateRouter:
 
         async def send(replies: list[Outgoing]) -> None:
             await self.sender.send(chat.id, replies, after=typing)
+            if in_a_language(replies):
+                # A team member's recording, if there is one, went with the text; the Vietnamese voice
+                # must not read a minority language's words.
+                return
             # They spoke: answer aloud too (everything but the echo of what was heard).
             said = [r.text for r in replies if "transcript" not in r.custom]
             spoken = await voice.speak(said, Format.OGG_OPUS)

@@ -7,7 +7,9 @@ msg_id, in order per user, rate-limited. A clean stop waits for those tasks; web
 stopping get 503 so Zalo delivers them again to the restarted server.
 
 Someone who speaks gets the answer as text and, with ZALO_PUBLIC_URL set, a link to hear it, served at
-/webhooks/zalo/audio/<id>.mp3 (audio_links.py: why a link, and how long it works).
+/webhooks/zalo/audio/<id>.mp3 (audio_links.py: why a link, and how long it works). An answer in a language
+a commune's team translated is never spoken by the Vietnamese voice; with ZALO_PUBLIC_URL set, a team
+member's recording of it comes as a link to /webhooks/recordings/... (sender.py), typed or spoken.
 
 Tokens live in `<data dir>/zalo_tokens.json`, or, when a shared database is configured (several replicas),
 in its `zalo_tokens` table (token_db.py says which): the environment only seeds them (the refresh token is
@@ -34,7 +36,7 @@ from bot.channels.download import fetch_limited
 from bot.channels.guard import Rejected, body_of, error_response, rejection
 from bot.channels.inbox import Inbox, Incoming
 from bot.channels.proactive import ProactiveOutput
-from bot.channels.replies import Outgoing
+from bot.channels.replies import Outgoing, in_a_language
 from bot.channels.seen import SeenMessages
 from bot.channels.zalo import signature
 from bot.channels.zalo.audio_links import SpokenLinks, no_links
@@ -66,6 +68,7 @@ logger = logging.getLogger(__name__)
 CHANNEL = "zalo"
 PREFIX = f"{CHANNEL}:"
 DRAIN_SECONDS = 8.0  # `caunoi run` kills the server 10 s after asking it to stop
+
 
 
 def sender_id(user_id: str) -> str:
@@ -141,7 +144,8 @@ class ZaloInput(InputChannel):
         self.seen = SeenMessages(data_dir / "channels.db")
         self.client = ZaloClient(config.app_id, config.app_secret, token_store=self.store,
                                  openapi_url=config.openapi_url, oauth_url=config.oauth_url)
-        self.sender = ZaloSender(self.client, auth_problem_reported=not self._seed_tokens())
+        self.sender = ZaloSender(self.client, auth_problem_reported=not self._seed_tokens(),
+                                 public_url=config.public_url)
         voice = optional_voice_service()
         self.router = EventRouter(voice)
         self.links = self._spoken_links(voice)
@@ -203,8 +207,11 @@ class ZaloInput(InputChannel):
         return SpokenLinks(self.config.public_url, voice, self.config.audio_hours)
 
     async def answer_aloud(self, user_id: str, sender: str, replies: list[Outgoing]) -> None:
-        """A voice turn's answer: the text first, then the link to hear it (when the text got through)."""
-        if not await self.sender.send(user_id, replies) or self.links is None:
+        """A voice turn's answer: the text first, then the link to hear it (when the text got through).
+        An answer in a language a commune's team translated is never read by the Vietnamese voice (it
+        would read those words as nonsense): the link to the team's recording, if there is one, went
+        with the text."""
+        if not await self.sender.send(user_id, replies) or self.links is None or in_a_language(replies):
             return
         link = await self.links.message_for(sender, replies)
         if link is not None:

@@ -1,6 +1,10 @@
 """Sending replies to a Zalo user: split at Zalo's 2,000 UTF-16 units, buttons on the last part, at most
 5 buttons a message (the rest follow in short extra messages).
 
+A reply in a language a commune's team translated may carry the team's recording of it (`custom.audio`,
+bot/dialogue/language.py). Zalo has no audio message (audio_links.py says why), so with a public address
+(ZALO_PUBLIC_URL) a text message with a link to the MP3 follows the reply's text; without one, nothing.
+
 The client already retries network errors and refreshes tokens; what still fails here is logged and the
 rest of that turn's replies are dropped: once Zalo refuses one message (the user left the 7-day window,
 a quota, no tokens), the next parts would be refused too, and half an answer reads worse than none.
@@ -8,13 +12,16 @@ a quota, no tokens), the next parts would be refused too, and half an answer rea
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 
 from bot.channels.card_files.channel import load_card
+from bot.channels.recording_files.channel import RECORDING_PATH, recording_file
 from bot.channels.replies import Button, Outgoing
 from bot.channels.text import split_text
+from bot.channels.zalo.audio_links import LISTEN
 from bot.channels.zalo.client import (
     MAX_BUTTON_PAYLOAD,
     MAX_BUTTONS,
@@ -65,9 +72,24 @@ def _sendable(button: Button) -> bool:
     return True
 
 
+async def recording_link(reply: Outgoing, public_url: str) -> str | None:
+    """The public address of the MP3 recording a reply carries, when it is one of ours and its file is
+    there (no link that leads nowhere); None otherwise, and always without a public address."""
+    audio = reply.custom.get("audio")
+    path = audio.get("mp3") if isinstance(audio, dict) and public_url else None
+    match = RECORDING_PATH.fullmatch(path) if isinstance(path, str) else None
+    if match is None:
+        return None
+    if await asyncio.to_thread(recording_file, *match.groups()) is None:
+        logger.info("Zalo: recording %s not found; the answer went as text only", path)
+        return None
+    return public_url.rstrip("/") + path
+
+
 class ZaloSender:
-    def __init__(self, client: ZaloClient, *, auth_problem_reported: bool = False) -> None:
+    def __init__(self, client: ZaloClient, *, auth_problem_reported: bool = False, public_url: str = "") -> None:
         self.client = client
+        self.public_url = public_url  # where people reach this server: links to recordings start with it
         # One ERROR per token outage, not one per message (the channel may have reported it at start).
         self._auth_reported = auth_problem_reported
 
@@ -78,6 +100,9 @@ class ZaloSender:
                 if not await self._send_one(user_id, text, buttons):
                     return False
             if reply.image and not await self._send_image(user_id, reply.image):
+                return False
+            link = await recording_link(reply, self.public_url)
+            if link is not None and not await self._send_one(user_id, LISTEN.format(url=link), []):
                 return False
         return True
 

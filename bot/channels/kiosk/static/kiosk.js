@@ -281,7 +281,8 @@
     var spoken = data && data.speak === false ? '' : replies.map(function (r) { return r.text || ''; }).join('\n');
     replies.forEach(function (r) {
       if (r.custom && r.custom.language) card.lang = r.custom.language; // screen readers, and the fonts' shaping
-      if (r.custom && r.custom.topic === 'language') markLanguage(r.custom.language || 'vi');
+      // The choice made (the menu itself, in several languages, is "mul" and changes nothing).
+      if (r.custom && r.custom.topic === 'language' && r.custom.language !== 'mul') markLanguage(r.custom.language || 'vi');
     });
     var replay = replayButton(data && data.audio_url, spoken);
     card.appendChild(replay);
@@ -620,6 +621,20 @@
       button.addEventListener('click', function () { ask(l.payload, fill(SAY.youChose, l.name)); });
       languageButtons.push(button);
       row.appendChild(button);
+      if (l.prompt) { // the team's recorded "which language?": heard before choosing
+        var hear = el('button', 'language-prompt');
+        hear.type = 'button';
+        hear.setAttribute('aria-label', l.name);
+        hear.setAttribute('data-audio', l.prompt);
+        hear.appendChild(icon('speaker'));
+        hear.addEventListener('click', function () {
+          stopSpeaking();
+          player.setAttribute('src', l.prompt);
+          var started = player.play();
+          if (started && started.catch) started.catch(function () {});
+        });
+        row.appendChild(hear);
+      }
     });
     document.querySelector('.top').appendChild(row);
     markLanguage('vi');

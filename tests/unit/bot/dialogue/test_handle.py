@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.dialogue.handle import Dialogue, status_dialogue_factory
+from bot.dialogue.handle import Dialogue, opened_once, status_dialogue_factory
 from bot.dialogue.intents import Intent, Topic
 from bot.dialogue.status import StatusDialogue
 from bot.dialogue.turn import Context, Turn
@@ -73,7 +73,7 @@ def test_without_a_status_store_a_status_question_gets_the_portal_advice(kb) -> 
     def broken() -> StatusStore:
         raise OSError("database unreachable")
 
-    dialogue = Dialogue(kb, COMMUNE, (), status_dialogue_factory(broken, COMMUNE, {}))
+    dialogue = Dialogue(kb, COMMUNE, (), status_dialogue_factory(opened_once(broken), COMMUNE, {}))
     outcome = dialogue.handle(turn("hồ sơ của tôi đến đâu rồi", "check_status"))
     assert outcome.reply.topic == Topic.STATUS and COMMUNE.phone in outcome.reply.text
 

@@ -100,6 +100,7 @@ def test_the_menu_comes_back_with_the_command_or_the_words(kb, tmp_path: Path, s
                                                    "[qaa] language.choose"]
         assert choice_payloads(outcome) == ['/choose_language{"language":"vi"}',
                                             '/choose_language{"language":"qaa"}']
+        assert outcome.reply.language == "mul"  # several languages: text-to-speech must not read it
     # A language not offered is not chosen: the menu again.
     assert ask(d, "choose_language", language="qab").reply.topic == Topic.LANGUAGE
 
@@ -147,3 +148,45 @@ def test_letters_of_a_language_put_its_button_first_and_switch_nothing(kb, tmp_p
     assert outcome.reply.text.startswith("Xin lỗi, tôi chưa hiểu")
     assert choice_payloads(outcome)[0] == '/choose_language{"language":"qaa"}'
     assert outcome.context.language == "vi"
+
+
+def test_a_recording_goes_with_its_answer_until_the_vietnamese_it_speaks_changes(kb, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tests.support.language_pack import record
+
+    write_pack(tmp_path, kb, COMMUNE)
+    record(tmp_path, kb, COMMUNE, ["khai_sinh.fee", "khai_sinh.where", "phrase.greet", "phrase.language.choose"])
+    d = Dialogue(kb, COMMUNE, TOP, languages=load_languages(tmp_path, kb, COMMUNE, TOP))
+    fee = ask(d, "ask_fee", "khai_sinh", Context(language="qaa")).reply
+    assert fee.custom["audio"] == {"ogg": "/webhooks/recordings/qaa/khai_sinh.fee.ogg",
+                                   "mp3": "/webhooks/recordings/qaa/khai_sinh.fee.mp3"}
+    assert ask(d, "greet", context=Context(language="qaa")).reply.audio["mp3"].endswith("/phrase.greet.mp3")
+    assert ask(d, "ask_time", "khai_sinh", Context(language="qaa")).reply.audio is None  # not recorded
+    assert ask(d, "ask_fee", "khai_sinh", Context(language="vi")).reply.audio is None  # Vietnamese: TTS
+    # Which language? Each language's recorded question goes with the choice.
+    first = ask(d, "greet").reply
+    assert first.custom["prompts"] == [{"language": "qaa", "ogg": "/webhooks/recordings/qaa/phrase.language.choose.ogg",
+                                        "mp3": "/webhooks/recordings/qaa/phrase.language.choose.mp3"}]
+    assert ask(d, None, text="/ngonngu").reply.prompts == first.custom["prompts"]
+    # The desk's phone changed: the recorded "where" still says the old one, so it is not played.
+    moved = replace(COMMUNE, phone="0999 000 222")
+    d2 = Dialogue(kb, moved, TOP, languages=load_languages(tmp_path, kb, moved, TOP))
+    assert ask(d2, "ask_where", "khai_sinh", Context(language="qaa")).reply.audio is None
+    assert ask(d2, "ask_fee", "khai_sinh", Context(language="qaa")).reply.audio is not None
+
+
+def test_a_broken_store_costs_the_remembered_choice_not_the_answer(kb, tmp_path: Path) -> None:
+    class Broken:
+        def language_of(self, sender: str) -> str | None:
+            raise OSError("database unreachable")
+
+        def remember_language(self, sender: str, language: str) -> None:
+            raise OSError("database unreachable")
+
+    write_pack(tmp_path, kb, COMMUNE)
+    d = Dialogue(kb, COMMUNE, TOP, languages=load_languages(tmp_path, kb, COMMUNE, TOP), choices=Broken)
+    assert ask(d, "greet").reply.text.startswith("Xin chào")
+    chosen = ask(d, "choose_language", language="qaa")
+    assert chosen.context.language == "qaa"  # the session still has it
+    assert ask(d, "greet", context=chosen.context).reply.text.startswith("[qaa] greet")
