@@ -116,7 +116,7 @@ class LanguageLayer:
         for code in self.languages.offered:
             audio = self._recorded(code, phrase_key("language.choose"))
             if audio is not None:
-                found.append({"language": code, **audio})
+                found.append({"language": code, "name": self._own_name(code), **audio})
         return found
 
     def buttons(self, first: str | None = None) -> list[dict[str, str]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ WHISPER = ROOT.parent / "shared" / "models" / "faster-whisper-base"
 needs_whisper = pytest.mark.skipif(not WHISPER.exists(), reason="needs ../shared/models/faster-whisper-base")
 
 RECORDED = "khai_sinh.fee"  # the one answer the team recorded
+PROMPT = "phrase.language.choose"  # and its "which language?", sent with the language choice
 FEE_KHAI_SINH = "lệ phí làm giấy khai sinh"  # translated, recorded
 # Its fee text was translated from an older Vietnamese text (stale). Not a top procedure: a stale core text
 # (the top procedures', caunoi.yml) would keep the whole language from being offered.
@@ -72,15 +74,16 @@ class Deployment:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.assistant.port}"
 
-    def stored(self, fmt: str) -> bytes:
-        return (self.languages_dir / CODE / "audio" / f"{RECORDED}.{fmt}").read_bytes()
+    def stored(self, fmt: str, key: str = RECORDED) -> bytes:
+        return (self.languages_dir / CODE / "audio" / f"{key}.{fmt}").read_bytes()
 
 
 def make_recording(folder: Path) -> Path:
     """What a team member hands in: one answer recorded (here a 2 s tone) and the speaker's consent."""
     folder.mkdir(parents=True)
-    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                    "sine=frequency=440:duration=2", "-ac", "1", str(folder / f"{RECORDED}.wav")], check=True)
+    for key, hz in ((RECORDED, 440), (PROMPT, 660)):  # two tones: two recordings told apart by their bytes
+        subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                        f"sine=frequency={hz}:duration=2", "-ac", "1", str(folder / f"{key}.wav")], check=True)
     (folder / "consent.yml").write_text(
         'speaker: "Người thu âm (mẫu)"\nconsent: true\nconsent_date: 2026-12-01\n', encoding="utf-8")
     return folder
@@ -99,7 +102,7 @@ def deployment(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
                leave_out=[f"{STALE_PROCEDURE}:steps.0"])
     report = import_recordings(make_recording(root / "handed-in"), languages_dir / CODE,
                                hasher(kb, settings.commune))
-    assert [i.key for i in report.imported] == [RECORDED] and report.ok, str(report)
+    assert sorted(i.key for i in report.imported) == [RECORDED, PROMPT] and report.ok, str(report)
     assert load_languages(languages_dir, kb, settings.commune, settings.top_procedures).offered.keys() == {CODE}
 
     with TelegramBotAPI(TOKEN) as telegram, ZaloAPI(APP_ID, APP_SECRET, AT0, RT0) as zalo, \
@@ -130,6 +133,7 @@ def deployment(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
 class TelegramChat:
     def __init__(self, d: Deployment) -> None:
         self.api = d.telegram
+        self.languages = d.languages_dir
         self.id = next(_chat_ids)
 
     def texts(self) -> list[str]:
@@ -156,9 +160,17 @@ class TelegramChat:
                 return [b for row in rows for b in row]
         return []
 
-    def voices(self) -> list[bytes]:
+    def all_voices(self) -> list[bytes]:
         """The audio of every voice note sent to the chat, in order."""
         return [p["voice"].data for p in self.api.sent("sendVoice", self.id)]
+
+    def voices(self) -> list[bytes]:
+        """The voice notes but the recorded "which language?" (which comes with every language choice)."""
+        prompt = self.prompt()
+        return [v for v in self.all_voices() if v != prompt]
+
+    def prompt(self) -> bytes:
+        return (self.languages / CODE / "audio" / f"{PROMPT}.ogg").read_bytes()
 
     def settle(self) -> None:
         """One more turn: everything the previous turns were to send is in (one chat is answered in order)."""
@@ -175,6 +187,8 @@ def test_telegram_first_reply_offers_the_languages_by_their_own_names(deployment
     assert MARK not in greeting
     titles = [b["text"] for b in chat.buttons()]
     assert OWN_NAME in titles and "Tiếng Việt" in titles, titles
+    chat.settle()
+    assert chat.all_voices() == [chat.prompt()]  # the language's recorded "which language?", once
 
 
 def test_telegram_a_chosen_language_answers_with_its_text_and_the_recording(deployment: Deployment) -> None:
@@ -184,8 +198,9 @@ def test_telegram_a_chosen_language_answers_with_its_text_and_the_recording(depl
 
     fee = chat.say(FEE_KHAI_SINH)[0]
     assert fee.startswith(f"{MARK} fee.title"), fee
-    deployment.telegram.wait_for(lambda r: getattr(r, "api_method", "") == "sendVoice"
-                                 and str(r.params.get("chat_id")) == str(chat.id) and r.ok, timeout=WAIT)
+    deadline = time.monotonic() + WAIT
+    while not chat.voices() and time.monotonic() < deadline:  # the voice note follows the text
+        time.sleep(0.05)
     [voice] = chat.voices()
     assert voice == deployment.stored("ogg")  # the team's recording itself, not synthesised speech
     sent = deployment.telegram.sent("sendVoice", chat.id)[0]["voice"]
@@ -204,6 +219,7 @@ def test_telegram_the_language_can_be_changed_back_to_vietnamese(deployment: Dep
     chat = TelegramChat(deployment)
     chat.say("xin chào")
     assert chat.tap(OWN_NAME) == [CHOSEN]
+    heard = len(chat.all_voices())
     menu = chat.say("/ngonngu")[0]
     assert vietnamese_menu_line() in menu and f"{MARK} language.choose" in menu, menu
     titles = [b["text"] for b in chat.buttons()]
@@ -215,6 +231,7 @@ def test_telegram_the_language_can_be_changed_back_to_vietnamese(deployment: Dep
     assert MARK not in fee and "khai sinh" in fee.lower(), fee
     chat.settle()
     assert chat.voices() == []  # the recording is of the other language's answer
+    assert chat.all_voices()[heard:] == [chat.prompt()]  # the menu came with the recorded question
 
 
 def test_telegram_a_second_chat_never_sees_the_first_chats_language(deployment: Deployment) -> None:
@@ -342,7 +359,11 @@ def test_zalo_first_reply_offers_the_languages_and_a_tap_chooses(deployment: Dep
     first = user.say("xin chào")
     offered = dict(b for m in first for b in buttons(m))
     assert offered[OWN_NAME] == CHOOSE_QAA and offered["Tiếng Việt"] == CHOOSE_VI, offered
-    assert not any(MARK in t for t in texts(first))
+    prompt = f"{deployment.base}/webhooks/recordings/{CODE}/{PROMPT}.mp3"
+    said = "\n".join(texts(first))
+    assert f"🔊 {OWN_NAME}: {prompt}" in said  # its recorded "which language?", above the buttons
+    assert not any(MARK in line for line in said.splitlines() if not line.startswith("🔊"))
+    assert httpx.get(prompt, timeout=30).content == deployment.stored("mp3", PROMPT)
     # A tapped button comes back as its payload in the user's text.
     assert texts(user.say(offered[OWN_NAME])) == [CHOSEN]
 
@@ -387,7 +408,10 @@ def test_zalo_a_second_user_never_sees_the_first_users_language(deployment: Depl
     one, two = ZaloUser(deployment), ZaloUser(deployment)
     assert texts(one.say(CHOOSE_QAA)) == [CHOSEN]
     answer = texts(two.say(FEE_KHAI_SINH))
-    assert not any(MARK in t for t in answer) and "khai sinh" in answer[0].lower(), answer
+    spoken_prompt = [line for t in answer for line in t.splitlines() if line.startswith("🔊")]
+    assert spoken_prompt  # its own first turn: the choice offered, with the recorded question
+    words = [line for t in answer for line in t.splitlines() if not line.startswith("🔊")]
+    assert not any(MARK in line for line in words) and "khai sinh" in answer[0].lower(), answer
     two.settle()
     assert two.links() == []
 

@@ -37,11 +37,11 @@ def retry_delay(exc: BaseException) -> float | None:
     return None
 
 
-def recording_url(reply: Outgoing) -> str | None:
-    """The address of the OGG/Opus recording a reply carries, if any."""
-    audio = reply.custom.get("audio")
-    url = audio.get("ogg") if isinstance(audio, dict) else None
-    return url if isinstance(url, str) and url else None
+def recording_urls(reply: Outgoing) -> list[str]:
+    """The OGG/Opus recordings a reply carries: the team's recording of it, then, with the language
+    choice, each language's recorded "which language?" (`custom.prompts`)."""
+    found = [reply.custom.get("audio"), *(reply.custom.get("prompts") or ())]
+    return [a["ogg"] for a in found if isinstance(a, dict) and isinstance(a.get("ogg"), str) and a["ogg"]]
 
 
 class TelegramSender:
@@ -66,7 +66,7 @@ class TelegramSender:
                 )
             if reply.image:
                 await self.send_image(chat_id, reply.image)
-            if (recording := recording_url(reply)) is not None:
+            for recording in recording_urls(reply):
                 await self.send_recording(chat_id, recording)
 
     async def send_image(self, chat_id: int, url: str) -> None:

@@ -16,6 +16,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
 
 from bot.channels.card_files.channel import load_card
 from bot.channels.recording_files.channel import RECORDING_PATH, recording_file
@@ -86,6 +87,9 @@ async def recording_link(reply: Outgoing, public_url: str) -> str | None:
     return public_url.rstrip("/") + path
 
 
+PROMPT = "🔊 {name}: {url}"  # a language's recorded "which language?", under the choice
+
+
 class ZaloSender:
     def __init__(self, client: ZaloClient, *, auth_problem_reported: bool = False, public_url: str = "") -> None:
         self.client = client
@@ -96,6 +100,7 @@ class ZaloSender:
     async def send(self, user_id: str, replies: list[Outgoing]) -> bool:
         """Send every reply in order; False when Zalo refused or could not be reached (already logged)."""
         for reply in replies:
+            reply = await self._with_prompts(reply)
             for text, buttons in messages_for(reply):
                 if not await self._send_one(user_id, text, buttons):
                     return False
@@ -105,6 +110,16 @@ class ZaloSender:
             if link is not None and not await self._send_one(user_id, LISTEN.format(url=link), []):
                 return False
         return True
+
+    async def _with_prompts(self, reply: Outgoing) -> Outgoing:
+        """The language choice with each language's recorded "which language?" as a link under its text,
+        before the buttons (one message: the buttons stay last)."""
+        lines = []
+        for prompt in reply.custom.get("prompts") or ():
+            link = await recording_link(Outgoing("", custom={"audio": prompt}), self.public_url)
+            if link is not None:
+                lines.append(PROMPT.format(name=prompt.get("name") or prompt.get("language"), url=link))
+        return replace(reply, text="\n".join([reply.text, *lines])) if lines else reply
 
     async def _send_one(self, user_id: str, text: str, buttons: list[tuple[str, str]]) -> bool:
         return await self._deliver(user_id, lambda: self.client.send_text(user_id, text, buttons or None))

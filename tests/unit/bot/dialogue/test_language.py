@@ -166,7 +166,8 @@ def test_a_recording_goes_with_its_answer_until_the_vietnamese_it_speaks_changes
     assert ask(d, "ask_fee", "khai_sinh", Context(language="vi")).reply.audio is None  # Vietnamese: TTS
     # Which language? Each language's recorded question goes with the choice.
     first = ask(d, "greet").reply
-    assert first.custom["prompts"] == [{"language": "qaa", "ogg": "/webhooks/recordings/qaa/phrase.language.choose.ogg",
+    assert first.custom["prompts"] == [{"language": "qaa", "name": OWN_NAME,
+                                        "ogg": "/webhooks/recordings/qaa/phrase.language.choose.ogg",
                                         "mp3": "/webhooks/recordings/qaa/phrase.language.choose.mp3"}]
     assert ask(d, None, text="/ngonngu").reply.prompts == first.custom["prompts"]
     # The desk's phone changed: the recorded "where" still says the old one, so it is not played.
