@@ -21,6 +21,7 @@ from sys import intern
 from typing import Any
 
 from bot.catalog.model import Catalog, CatalogRecord, Channel, Document, LegalDoc
+from bot.runtime.files import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -113,21 +114,8 @@ def encode(records: list[CatalogRecord] | tuple[CatalogRecord, ...], crawled: st
 
 def write_catalog(path: Path, records: list[CatalogRecord] | tuple[CatalogRecord, ...], crawled: str) -> int:
     """Write the file all at once (a temporary file renamed over it); its size in bytes."""
-    import tempfile  # only here: importing it costs the assistant's start-up 10 ms for nothing
-
     data = encode(records, crawled)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, 0o644)  # mkstemp makes it private; the data file is for every user of the checkout
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)
     return len(data)
 
 

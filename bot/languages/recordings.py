@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from bot.runtime.files import write_atomically
 from voice.audio import SAMPLE_RATE, Pcm
 from voice.decode import Limits, decode
 from voice.errors import AudioTooLarge, AudioTooLong, AudioUnreadable
@@ -322,8 +322,8 @@ def _import_one(path: Path, key: str, audio_dir: Path, source_hash_of: Callable[
     recording = Recording(key=key, ogg=audio_dir / f"{key}.ogg", mp3=audio_dir / f"{key}.mp3", seconds=seconds,
                           speaker=consent.speaker, consent_date=consent.consent_date, source_hash=source_hash,
                           imported_on=today, original=path.name, note=consent.note)
-    _write_atomically(recording.ogg, ogg)
-    _write_atomically(recording.mp3, mp3)
+    write_atomically(recording.ogg, ogg)
+    write_atomically(recording.mp3, mp3)
     return recording, Imported(key, path.name, seconds, consent.speaker, replaced, level.gain_db)
 
 
@@ -505,20 +505,6 @@ def _write_manifest(path: Path, entries: dict[str, Recording]) -> None:
               "# only while the Vietnamese text it speaks has this source_hash.\n")
     body = yaml.safe_dump({"format": MANIFEST_FORMAT, "recordings": recordings}, allow_unicode=True,
                           sort_keys=False, width=1000)
-    _write_atomically(path, (header + body).encode("utf-8"))
+    write_atomically(path, (header + body).encode("utf-8"))
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """A temporary file beside `path`, synced, then renamed over it: readers see the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

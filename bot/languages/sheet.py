@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.languages.pack import LanguagePack, entry_data, is_served, parse_entry
 from bot.languages.texts import source_hash
+from bot.runtime.files import write_atomically
 
 COLUMNS = ("key", "vi", "text", "status", "translator", "reviewer", "note")
 REQUIRED = COLUMNS[:6]
@@ -153,8 +154,5 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _write(path: Path, entries: dict[str, Any], rank: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     ordered = {key: entries[key] for key in sorted(entries, key=rank)}
-    tmp = path.with_suffix(".yml.tmp")
-    tmp.write_text(yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(path, yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100).encode("utf-8"))
