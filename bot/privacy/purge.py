@@ -9,7 +9,8 @@
 - In the status store: failed verifications older than a day (the guessing limit looks back one
   hour), notification rows older than the retention period, and subscriptions to status notices that
   are done with: their file reached a final stage longer ago than the retention period, or neither the
-  subscription nor its file changed within it (StatusStore.purge_subscriptions).
+  subscription nor its file changed within it (StatusStore.purge_subscriptions); and the languages
+  senders chose that were neither chosen nor used within the retention period.
 
 Safe beside a running assistant: each step is a few short transactions (SQLite waits its turn
 behind the server's writes, which WAL keeps short), and a conversation is deleted only if it is
@@ -48,6 +49,7 @@ class PurgeSummary:
     verify_failures: int = 0
     notifications: int = 0
     subscriptions: int = 0
+    language_choices: int = 0
     trackers_found: bool = True
     status_found: bool = True
 
@@ -64,7 +66,9 @@ class PurgeSummary:
         if self.status_found:
             out += [f"Failed verifications (older than a day) that {verb} deleted: {self.verify_failures}",
                     f"Notification records that {verb} deleted: {self.notifications}",
-                    f"Notice subscriptions that {verb} deleted: {self.subscriptions}"]
+                    f"Notice subscriptions that {verb} deleted: {self.subscriptions}",
+                    f"Language choices not used within the retention period that {verb} deleted: "
+                    f"{self.language_choices}"]
         else:
             out.append("No status database yet: nothing to purge there.")
         return out
@@ -207,4 +211,5 @@ def purge(
         summary.verify_failures = status_store.purge_failures(moment - FAILURE_RETENTION, dry_run)
         summary.notifications = status_store.purge_notifications(moment - timedelta(days=days), dry_run)
         summary.subscriptions = status_store.purge_subscriptions(moment - timedelta(days=days), dry_run)
+        summary.language_choices = status_store.purge_language_choices(moment - timedelta(days=days), dry_run)
     return summary

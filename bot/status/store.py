@@ -308,11 +308,25 @@ class StatusStore:
         return hmac.new(self._salt, sender.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def language_of(self, sender: str) -> str | None:
-        """The language this sender chose last, if any."""
+        """The language this sender chose last, if any; asked once a session, which keeps the choice
+        from being purged while it is used."""
+        key = language_choices.c.sender_hash == self._sender_hash(sender)
         with self._read() as conn:
-            query = sa.select(language_choices.c.language).where(
-                language_choices.c.sender_hash == self._sender_hash(sender))
-            return conn.execute(query).scalar_one_or_none()
+            found = conn.execute(sa.select(language_choices.c.language).where(key)).scalar_one_or_none()
+        if found is not None:
+            with self._write() as conn:
+                conn.execute(language_choices.update().where(key).values(at=_now()))
+        return found
+
+    def purge_language_choices(self, before: datetime, dry_run: bool = False) -> int:
+        """Delete (or, with `dry_run`, count) choices neither made nor used since `before` (`caunoi purge`)."""
+        where = language_choices.c.at < before
+        if dry_run:
+            with self._read() as conn:
+                query = sa.select(sa.func.count()).select_from(language_choices).where(where)
+                return int(conn.execute(query).scalar_one())
+        with self._write() as conn:
+            return int(conn.execute(language_choices.delete().where(where)).rowcount)
 
     def remember_language(self, sender: str, language: str) -> None:
         key = self._sender_hash(sender)

@@ -309,3 +309,26 @@ def test_cli_purge(root: Path, tmp_path: Path, monkeypatch, capsys) -> None:
         assert "no conversation database" in capsys.readouterr().err
     finally:
         load_settings.cache_clear()
+
+
+def test_purge_language_choices(status_store: StatusStore, status_url: str) -> None:
+    """A language choice neither made nor used for the retention period is forgotten; one in use stays."""
+    from bot.status.store import language_choices
+
+    store, now = status_store, datetime.now(timezone.utc)
+    for sender in ("telegram:1", "telegram:2", "zalo:3"):
+        store.remember_language(sender, "qaa")
+    engine = sa.create_engine(status_url)
+    try:
+        with engine.begin() as conn:  # the first two were made 100 days ago
+            conn.execute(language_choices.update().where(language_choices.c.sender_hash.in_(
+                [store._sender_hash("telegram:1"), store._sender_hash("telegram:2")]))
+                .values(at=now - timedelta(days=100)))
+    finally:
+        engine.dispose()
+    assert store.language_of("telegram:2") == "qaa"  # used today: kept
+    later = now.timestamp()
+    assert purge(None, store, 90, dry_run=True, now=later).language_choices == 1
+    assert purge(None, store, 90, now=later).language_choices == 1
+    assert store.language_of("telegram:1") is None
+    assert store.language_of("telegram:2") == "qaa" and store.language_of("zalo:3") == "qaa"
