@@ -72,6 +72,19 @@ PHRASES: dict[str, str] = {
     "language.in_vietnamese": "Phần này chưa được dịch, tôi nói bằng tiếng Việt:",
     "team.intro": "Ở xã có người biết {language}, bạn gọi hoặc nhắn Zalo:",
     "team.none": "Xã chưa ghi tên người biết {language}. Bạn hỏi cán bộ ở {contact}",
+    # The kiosk page's own words (bot/channels/kiosk/static/), shown in the language chosen there.
+    "kiosk.subtitle": "Hỏi việc làm giấy tờ ở xã",
+    "kiosk.choose": "Bạn cần làm giấy gì? Bấm vào hình:",
+    "kiosk.talk": "Giữ nút để nói",
+    "kiosk.talk_hint": "hoặc bấm, nói xong bấm lại",
+    "kiosk.type_here": "Hoặc gõ câu hỏi ở đây",
+    "kiosk.send": "Gửi",
+    "kiosk.restart": "Bắt đầu lại",
+    "kiosk.replay": "Nghe lại",
+    "kiosk.stop": "Dừng đọc",
+    "kiosk.thinking": "Đang tìm câu trả lời…",
+    "kiosk.you_chose": "Bạn chọn: {text}",
+    "kiosk.when_needed": "Tùy trường hợp:",
 }
 
 

@@ -189,6 +189,8 @@ def test_telegram_first_reply_offers_the_languages_by_their_own_names(deployment
     assert OWN_NAME in titles and "Tiếng Việt" in titles, titles
     chat.settle()
     assert chat.all_voices() == [chat.prompt()]  # the language's recorded "which language?", once
+    menu = deployment.telegram.calls("setMyCommands")[-1].params["commands"]
+    assert "ngonngu" in str(menu)  # the command to change language, in the menu beside the text box
 
 
 def test_telegram_a_chosen_language_answers_with_its_text_and_the_recording(deployment: Deployment) -> None:

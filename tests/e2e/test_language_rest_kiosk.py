@@ -172,9 +172,15 @@ def test_kiosk_language_row_recording_and_back_to_vietnamese(browser, deployment
     def last_answer():
         return browser.find_elements(By.CSS_SELECTOR, "#chat .answer")[-1]
 
+    choose_title = browser.find_element(By.ID, "choose-title").text
     row[1].click()
     wait.until(lambda d: answer_count() == 1 and "[qaa] language.chosen" in last_answer().text)
     assert row[1].get_attribute("aria-pressed") == "true" and row[0].get_attribute("aria-pressed") == "false"
+    # The page's own words and pictures' titles follow, where the team approved them.
+    assert browser.find_element(By.ID, "choose-title").text == "[qaa] kiosk.choose"
+    tile = browser.find_element(By.CSS_SELECTOR, '.tile[data-procedure="khai_sinh"] .tile-text')
+    assert tile.text == "[qaa] khai_sinh:button"
+    assert browser.find_element(By.ID, "question").get_attribute("placeholder") == "[qaa] kiosk.type_here"
 
     spoken_before = len(deployment.speech.texts())
     browser.find_element(By.CSS_SELECTOR, '.tile[data-procedure="khai_sinh"]').click()
@@ -192,8 +198,11 @@ def test_kiosk_language_row_recording_and_back_to_vietnamese(browser, deployment
     # Text-to-speech was never asked to read a "[qaa]" text.
     assert not any("[qaa]" in t for t in deployment.speech.texts()[spoken_before:])
 
+    you = browser.find_elements(By.CSS_SELECTOR, "#chat .you")
+    assert you and you[-1].text == "[qaa] kiosk.you_chose [qaa] khai_sinh:button"
     row[0].click()
     wait.until(lambda d: answer_count() == 3 and "tiếng Việt" in last_answer().text)
+    assert browser.find_element(By.ID, "choose-title").text == choose_title  # back in Vietnamese
     browser.find_element(By.CSS_SELECTOR, '.tile[data-procedure="khai_sinh"]').click()
     wait.until(lambda d: answer_count() == 4 and last_answer().text.find("Giấy tờ để") >= 0)
     assert "[qaa]" not in last_answer().text

@@ -47,6 +47,7 @@ from bot.channels.spoken import SpokenAnswers, audio_response
 from bot.dialogue.intents import Intent
 from bot.dialogue.reply import payload
 from bot.kb.shared import knowledge_base
+from bot.languages.wording import Untranslated, Wording
 from bot.settings import load_settings
 from bot.voice.service import VoiceService, optional_voice_service
 from voice.decode import Limits
@@ -145,12 +146,45 @@ def language_buttons() -> list[dict[str, str]]:
     prompt_of = hasher(knowledge_base(), settings.commune)
     row = [{"code": "vi", "name": VIETNAMESE_BUTTON}]
     for code, pack in found.offered.items():
-        item = {"code": code, "name": pack.own_name or code}
+        item = {"code": code, "name": pack.own_name or code, "labels": page_labels(found.wording(code)),
+                "tiles": tile_labels(found.wording(code))}
         recordings, key = found.recordings.get(code), phrase_key("language.choose")
         if recordings is not None and recordings.fresh(key, prompt_of(key)) is not None:
             item["prompt"] = f"../recordings/{code}/{key}.mp3"  # its recorded "which language?"
         row.append(item)
     return [dict(item, payload=payload(Intent.CHOOSE_LANGUAGE, **{ENTITY: item["code"]})) for item in row]
+
+
+# The page's own words a language can translate (bot/dialogue/phrases.py): key in the page → phrase.
+KIOSK_LABELS = {
+    "subtitle": "kiosk.subtitle", "choose": "kiosk.choose", "talk": "kiosk.talk", "talkHint": "kiosk.talk_hint",
+    "typeHere": "kiosk.type_here", "send": "kiosk.send", "restart": "kiosk.restart", "replay": "kiosk.replay",
+    "stop": "kiosk.stop", "thinking": "kiosk.thinking", "youChose": "kiosk.you_chose",
+    "whenNeeded": "kiosk.when_needed",
+}
+
+
+def page_labels(wording: Wording) -> dict[str, str]:
+    """The page's words approved in this language (the others stay Vietnamese on the page)."""
+    labels = {}
+    for name, key in KIOSK_LABELS.items():
+        try:
+            labels[name] = wording.phrase(key, text="{text}")
+        except Untranslated:
+            continue
+    return labels
+
+
+def tile_labels(wording: Wording) -> dict[str, str]:
+    """The procedure pictures' titles approved in this language, by procedure id."""
+    settings, kb = load_settings(), knowledge_base()
+    titles = {}
+    for pid in [pid for pid in settings.top_procedures if kb.get(pid)] or kb.ids[:6]:
+        try:
+            titles[pid] = wording.procedure(kb.procedures[pid]).button_label
+        except Untranslated:
+            continue
+    return titles
 
 
 def script_json(data: Any) -> str:

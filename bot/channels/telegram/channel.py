@@ -37,6 +37,14 @@ logger = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 COMMANDS = [("start", "Bắt đầu, chọn thủ tục"), ("help", "Mình giúp được gì")]
+LANGUAGE_COMMAND = ("ngonngu", "Đổi tiếng / chọn ngôn ngữ")  # only when a language is offered
+
+
+def commands() -> list[tuple[str, str]]:
+    """The menu beside the text box: /ngonngu too once a commune's team has made a language."""
+    from bot.languages.shared import languages
+
+    return COMMANDS + [LANGUAGE_COMMAND] if languages().offered else COMMANDS
 
 
 def build_application(config: TelegramConfig) -> Application:
@@ -95,7 +103,7 @@ class TelegramRunner:
                                             error_callback=self._polling_error)
         await app.start()
         try:  # the menu beside the text box; nice to have, never a reason not to start
-            await app.bot.set_my_commands(COMMANDS)
+            await app.bot.set_my_commands(await asyncio.to_thread(commands))
         except Exception as exc:
             logger.warning("Telegram setMyCommands failed: %s", exc)
 

@@ -106,6 +106,13 @@ def test_the_build_context_keeps_what_the_image_needs() -> None:
         assert left_out == [], f".dockerignore leaves out what the image needs: {left_out[:5]}"
 
 
+def _makefile_variable(name: str) -> str:
+    """A `NAME := …` variable of the Makefile, its continuation lines joined."""
+    match = re.search(rf"^{name} := ((?:.*\\\n)*.*)$", MAKEFILE, re.M)
+    assert match, f"the Makefile sets {name}"
+    return match[1].replace("\\\n", " ")
+
+
 def test_it_is_built_like_make_setup_and_make_run() -> None:
     [base] = _values("FROM")
     python = re.fullmatch(r"python:(\d+\.\d+)-slim-\w+", base)[1]
@@ -118,7 +125,8 @@ def test_it_is_built_like_make_setup_and_make_run() -> None:
     assert syncs and all("--frozen" in c for c in syncs)
     assert all(c[c.index("--python") + 1] == f"/usr/local/bin/python{python}" for c in syncs)
     # Voice: the Debian packages `make voice-tools` installs.
-    make_packages = {pair.split(":", 1)[1] for pair in _makefile_recipe("voice-tools").split() if ":" in pair}
+    recipe = _makefile_recipe("voice-tools").replace("$(FONTS)", _makefile_variable("FONTS"))
+    make_packages = {pair.split(":", 1)[1] for pair in recipe.split() if ":" in pair}
     [apt] = [c for c in commands if c[:2] == ["apt-get", "install"]]
     assert {a for a in apt[2:] if not a.startswith("-")} == make_packages
     # Training and the speech model, as `make train` / `make run` do it, parsed by the real command line.

@@ -595,17 +595,51 @@
       tile.setAttribute('data-procedure', p.id);
       tile.appendChild(icon(PROCEDURE_ICONS[p.id] || 'form', 'tile-icon'));
       tile.appendChild(el('span', 'tile-text', p.title));
-      tile.addEventListener('click', function () { ask(p.payload, fill(SAY.youChose, p.title)); });
+      tile.addEventListener('click', function () { // in the words on the tile, which follow the language
+        ask(p.payload, fill(SAY.youChose, tile.querySelector('.tile-text').textContent));
+      });
       box.appendChild(tile);
     });
   }
 
   // ---- languages: a row at the top when the commune's team has made any (none: no row) ------------------
   var languageButtons = [];
+  var SAY_VI = {}; // the page's own words as it came (Vietnamese), to come back to
+  Object.keys(SAY).forEach(function (k) { SAY_VI[k] = SAY[k]; });
+  var TILE_VI = {};
+  // Where each of the page's words shows, by the name the server gives its translation (KIOSK_LABELS).
+  var PAGE_WORDS = {
+    subtitle: function (t) { document.querySelector('.brand p').textContent = t; },
+    choose: function (t) { $('choose-title').textContent = t; },
+    typeHere: function (t) { $('question').placeholder = t; },
+    send: function (t) { $('send').textContent = t; },
+    restart: function (t) { $('restart').lastChild.textContent = t; }
+  };
+  var PAGE_VI = {
+    subtitle: document.querySelector('.brand p').textContent, choose: $('choose-title').textContent,
+    typeHere: $('question').placeholder, send: $('send').textContent, restart: $('restart').textContent.trim()
+  };
+  var SAY_NAMES = { talk: 'idle', talkHint: 'idleHint', replay: 'replay', stop: 'stop', thinking: 'thinking',
+    youChose: 'youChose', whenNeeded: 'whenNeeded' };
+  function applyLanguage(code) { // the words the language's team approved; the others stay Vietnamese
+    var chosen = (config.languages || []).filter(function (l) { return l.code === code; })[0] || {};
+    var labels = chosen.labels || {}, tiles = chosen.tiles || {};
+    Object.keys(PAGE_WORDS).forEach(function (k) { PAGE_WORDS[k](labels[k] || PAGE_VI[k]); });
+    Object.keys(SAY_NAMES).forEach(function (k) { SAY[SAY_NAMES[k]] = labels[k] || SAY_VI[SAY_NAMES[k]]; });
+    Array.prototype.forEach.call(document.querySelectorAll('.tile'), function (tile) {
+      var id = tile.getAttribute('data-procedure');
+      var text = tile.querySelector('.tile-text');
+      if (!(id in TILE_VI)) TILE_VI[id] = text.textContent;
+      text.textContent = tiles[id] || TILE_VI[id];
+    });
+    document.documentElement.lang = code; // fonts and screen readers follow the words
+    if (state === 'idle' && !talk.hidden) setTalk('idle');
+  }
   function markLanguage(code) {
     languageButtons.forEach(function (b) {
       b.setAttribute('aria-pressed', b.getAttribute('data-language') === code ? 'true' : 'false');
     });
+    if (languageButtons.length) applyLanguage(code);
   }
   function setUpLanguages() {
     var choices = config.languages || [];
