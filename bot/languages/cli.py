@@ -12,14 +12,20 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from bot.kb import KnowledgeBase
+    from bot.languages.pack import LanguagePack
+    from bot.settings import Settings
 
 
 @dataclass
 class _Context:
-    kb: object
-    settings: object
+    kb: KnowledgeBase
+    settings: Settings
     folder: Path
 
 
@@ -31,16 +37,16 @@ def _context() -> _Context:
     return _Context(load_kb(settings.kb_dir, log_drafts=False), settings, settings.languages_dir)
 
 
-def _pack(ctx: _Context, code: str):  # noqa: ANN202 - LanguagePack
+def _pack(ctx: _Context, code: str) -> LanguagePack:
     from bot.languages.pack import load_pack
 
     return load_pack(ctx.folder / code)
 
 
-def _texts(ctx: _Context, pack) -> dict[str, str]:  # noqa: ANN001
+def _texts(ctx: _Context, pack: LanguagePack) -> dict[str, str]:
     from bot.languages.pack import translatable
 
-    return translatable(ctx.kb, ctx.settings.commune, pack.vi_name)  # type: ignore[attr-defined]
+    return translatable(ctx.kb, ctx.settings.commune, pack.vi_name)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -58,8 +64,7 @@ def _export(args: argparse.Namespace) -> int:
         meta = {"code": args.code, "vi_name": args.vi_name, "script": args.script or "latin"}
         (folder / "language.yml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     pack = _pack(ctx, args.code)
-    rows = export_sheet(pack, _texts(ctx, pack), core_keys(ctx.kb, ctx.settings.top_procedures),  # type: ignore[attr-defined]
-                        Path(args.xlsx))
+    rows = export_sheet(pack, _texts(ctx, pack), core_keys(ctx.kb, ctx.settings.top_procedures), Path(args.xlsx))
     print(f"Wrote {args.xlsx}: {rows} texts to translate into {pack.vi_name} ({args.code}). Fill in `text`, "
           "`translator`; a second person who reads both languages checks each row and writes their name "
           "in `reviewer` and `approved` in `status`. Then: caunoi lang import " + args.xlsx)
@@ -94,7 +99,7 @@ def _import(args: argparse.Namespace) -> int:
 def _gate_line(ctx: _Context, code: str) -> None:
     from bot.languages.registry import load_languages
 
-    found = load_languages(ctx.folder, ctx.kb, ctx.settings.commune, ctx.settings.top_procedures)  # type: ignore[attr-defined,arg-type]
+    found = load_languages(ctx.folder, ctx.kb, ctx.settings.commune, ctx.settings.top_procedures)
     missing = found.missing.get(code, [])
     if not missing:
         print(f"{code} is offered to people: every core text is approved.")
@@ -114,7 +119,7 @@ def _record_import(args: argparse.Namespace) -> int:
         print(f"error: no language {code!r} in {ctx.folder}: name it with --lang", file=sys.stderr)
         return 2
     try:
-        report = import_recordings(source, ctx.folder / code, hasher(ctx.kb, ctx.settings.commune))  # type: ignore[arg-type,attr-defined]
+        report = import_recordings(source, ctx.folder / code, hasher(ctx.kb, ctx.settings.commune))
     except RecordingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -128,7 +133,7 @@ def _status(args: argparse.Namespace) -> int:
     from bot.languages.status import coverage_table
 
     ctx = _context()
-    print(coverage_table(ctx.folder, ctx.kb, ctx.settings.commune, ctx.settings.top_procedures))  # type: ignore[arg-type,attr-defined]
+    print(coverage_table(ctx.folder, ctx.kb, ctx.settings.commune, ctx.settings.top_procedures))
     return 0
 
 

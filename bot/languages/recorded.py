@@ -7,6 +7,8 @@ commune's desk). When that Vietnamese changes, the recording is stale and no lon
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.dialogue.answers import RENDERERS
 from bot.dialogue.intents import Topic
 from bot.dialogue.phrases import PHRASES, placeholders
@@ -53,7 +55,9 @@ def recording_keys(kb: KnowledgeBase) -> list[str]:
     return keys + [phrase_key(n) for n, t in PHRASES.items() if placeholders(t) <= _RECORDABLE_VALUES]
 
 
-def hasher(kb: KnowledgeBase, commune: Commune):  # noqa: ANN201 - Callable[[str], str | None]
+def hasher(kb: KnowledgeBase, commune: Commune) -> Callable[[str], str | None]:
+    """The hash of the Vietnamese each recording key speaks today (None: a key that names nothing)."""
+
     def source_hash_of(key: str) -> str | None:
         text = vietnamese_of(key, kb, commune)
         return source_hash(text) if text is not None else None
