@@ -28,12 +28,7 @@ class Commune:
     address: str
     phone: str
     hours: str
-
-    def contact_line(self) -> str:
-        return (
-            f"{self.desk}, {self.name}. Địa chỉ: {self.address}. "
-            f"Giờ làm việc: {self.hours}. Điện thoại: {self.phone}."
-        )
+    # The desk in one line is a phrase ("contact", bot/dialogue/phrases.py), so it can be translated.
 
 
 @dataclass(frozen=True)
@@ -68,16 +63,25 @@ def env_or_setting(env: str, section: dict[str, Any], key: str, default: str = "
 _COMMUNE_FIELDS = ("name", "desk", "address", "phone", "hours")
 
 
-def _read_config(path: Path) -> dict:
+def read_yaml_mapping(path: Path, what: str = "a mapping") -> dict[str, Any]:
+    """The mapping a YAML file holds ({} for an empty file); FileNotFoundError when it is missing,
+    ValueError naming the file otherwise."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        return {}
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}: YAML syntax error: {exc}") from exc
+    if data is None:
+        return {}
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: must be a mapping of settings")
+        raise ValueError(f"{path}: must be {what}")
     return data
+
+
+def _read_config(path: Path) -> dict:
+    try:
+        return read_yaml_mapping(path, "a mapping of settings")
+    except FileNotFoundError:
+        return {}
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from bot.catalog.model import IN_PERSON, ONLINE, POST, CatalogRecord, Document
 from bot.catalog.text import without_citations
 from bot.dialogue.answers import help_line
 from bot.dialogue.intents import Topic
+from bot.languages.wording import VIETNAMESE
 from bot.settings import Commune
 
 MAX_DOCUMENTS = 5  # more do not fit a phone screen: the rest is behind a "xem thêm" button
@@ -222,7 +223,7 @@ def where(record: CatalogRecord, commune: Commune) -> list[str]:
     if levels := _levels(record):
         lines.append(f"Làm ở cấp: {levels}")
     if record.at_commune:
-        lines.append(f"Ở xã mình: {commune.contact_line()}")
+        lines.append(f"Ở xã mình: {VIETNAMESE.contact(commune)}")
     return lines or [_see_portal(record)]
 
 
@@ -239,7 +240,7 @@ def online(record: CatalogRecord, commune: Commune) -> list[str]:
     channel = record.channel(ONLINE)
     if channel is None:
         return ["Cổng Dịch vụ công không ghi cách nộp online cho thủ tục này. Bạn nộp trực tiếp hoặc hỏi xã.",
-                f"Hỏi xã: {commune.contact_line()}"]
+                f"Hỏi xã: {VIETNAMESE.contact(commune)}"]
     lines = [f"Có thể nộp online trên Cổng Dịch vụ công: {record.url}"]
     if channel.time:
         lines.append(f"Thời gian: {short(channel.time, 120)}")

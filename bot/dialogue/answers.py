@@ -181,4 +181,4 @@ def answer(p: Procedure, topic: Topic | str, commune: Commune, also: tuple[Topic
     listed = _checklist(p, w if translated else VIETNAMESE) if topic == Topic.DOCUMENTS else None
     return Reply(text, topic, p.id, topic_buttons(p.id, skip=(topic, *extra), w=w),
                  verified_on=p.verified_on, checklist=listed, source="kb",
-                 language=None if w is VIETNAMESE else w.code)
+                 language=w.marks)

@@ -95,7 +95,7 @@ class LanguageLayer:
             self._remember(turn.sender, wanted)
             w = self.languages.wording(wanted)
             text, _ = in_language(w, lambda w: w.phrase("language.chosen"))
-            reply = Reply(text, Topic.LANGUAGE, None, language=_code(w))
+            reply = Reply(text, Topic.LANGUAGE, None, language=w.marks)
             return Outcome(reply, context.with_(language=wanted))
         if turn.intent == Intent.CHOOSE_LANGUAGE or turn.text.strip().lower() in COMMANDS:
             return Outcome(self.menu(context.language), context)
@@ -119,14 +119,18 @@ class LanguageLayer:
                 found.append({"language": code, "name": self._own_name(code), **audio})
         return found
 
-    def buttons(self, first: str | None = None) -> list[dict[str, str]]:
-        """One button per language, each by its own name; `first` leads."""
+    def choices(self, first: str | None = None) -> list[dict[str, str]]:
+        """Vietnamese and each offered language, `{code, name, payload}`, by its own name; `first` leads."""
         codes = [VIETNAMESE_CODE, *self.languages.offered]
         if first in codes:
             codes.remove(first)
             codes.insert(0, first)
-        return [{"title": self._own_name(code), "payload": payload(Intent.CHOOSE_LANGUAGE, **{ENTITY: code})}
-                for code in codes]
+        return [{"code": code, "name": self._own_name(code),
+                 "payload": payload(Intent.CHOOSE_LANGUAGE, **{ENTITY: code})} for code in codes]
+
+    def buttons(self, first: str | None = None) -> list[dict[str, str]]:
+        """One button per language (`choices`)."""
+        return [{"title": c["name"], "payload": c["payload"]} for c in self.choices(first)]
 
     def _own_name(self, code: str) -> str:
         if code == VIETNAMESE_CODE:
@@ -147,7 +151,7 @@ class LanguageLayer:
         w = self.languages.wording(language)
         text, _ = in_language(w, lambda w: self.team_lines(w, code))
         return Reply(text, Topic.HUMAN, turn.context.procedure, contact=dict(self.commune.__dict__),
-                     language=_code(w))
+                     language=w.marks)
 
     def team_lines(self, w: Wording, code: str) -> str:
         team = self.teams.get(code)
@@ -194,7 +198,8 @@ class LanguageLayer:
 
     def _recorded(self, code: str, key: str) -> dict[str, str] | None:
         recordings = self.languages.recordings.get(code)
-        if recordings is None or not len(recordings) or recordings.fresh(key, self._source_hash_of(key)) is None:
+        # Only a recorded key costs the Vietnamese answer's rendering, to check the recording still says it.
+        if recordings is None or key not in recordings or recordings.fresh(key, self._source_hash_of(key)) is None:
             return None
         return {fmt: RECORDING_URL.format(code=code, key=key, fmt=fmt) for fmt in ("ogg", "mp3")}
 
@@ -210,7 +215,3 @@ def _recording_key(reply: Reply) -> str | None:
         pid = reply.procedure_id
         return recording_key(pid, reply.topic) if pid and reply.source == "kb" else None
     return phrase_key(_PHRASE_OF[reply.topic]) if reply.topic in _PHRASE_OF else None
-
-
-def _code(w: Wording) -> str | None:
-    return None if w is VIETNAMESE else w.code

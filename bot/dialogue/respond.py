@@ -55,7 +55,7 @@ class ProcedureAnswers:
         context = context or Context()
         text, _ = in_language(w, lambda w: w.phrase("clarify"))
         buttons = self.procedure_buttons(intent or TOPIC_INTENT.get(topic, Intent.ASK_OVERVIEW), w)
-        return Outcome(Reply(text, Topic.CLARIFY, None, buttons, language=_code(w)),
+        return Outcome(Reply(text, Topic.CLARIFY, None, buttons, language=w.marks),
                        context.with_(procedure=None, topic=topic))
 
     def answer(self, procedure_id: str, topic: Topic, context: Context, also: tuple[Topic, ...] = (),
@@ -180,7 +180,7 @@ class ProcedureAnswers:
         forgotten, so the next "mất bao lâu?" is not answered about it either."""
         text, _ = in_language(w, lambda w: w.phrase("unknown", contact=w.contact(self.commune)))
         reply = Reply(text, Topic.UNKNOWN_PROCEDURE, None, self.procedure_buttons(w=w),
-                      contact=dict(self.commune.__dict__), language=_code(w))
+                      contact=dict(self.commune.__dict__), language=w.marks)
         return Outcome(reply, context.with_(procedure=None, topic=None))
 
     def small_talk(self, intent: Intent | None, keep: str | None, w: Wording = VIETNAMESE) -> Reply:
@@ -210,12 +210,7 @@ class ProcedureAnswers:
         """The phrase `key` in this wording (its values worded alike), else in Vietnamese after the line
         saying so."""
         text, _ = in_language(w, lambda w: w.phrase(key, **{name: value(w) for name, value in values.items()}))
-        return Reply(text, topic, keep, buttons or [], language=_code(w))
-
-
-def _code(w: Wording) -> str | None:
-    """The language a reply is marked with: none for Vietnamese, so its `custom` is what it always was."""
-    return None if w is VIETNAMESE else w.code
+        return Reply(text, topic, keep, buttons or [], language=w.marks)
 
 
 def _label(p: Procedure, w: Wording) -> str:

@@ -18,12 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.dialogue.phrases import PHRASES, placeholders
 from bot.kb import KnowledgeBase
 from bot.languages.texts import commune_texts, procedure_texts, source_hash
-from bot.settings import Commune
+from bot.settings import Commune, read_yaml_mapping
 
 STATUSES = ("draft", "approved")
 SCRIPTS = ("latin", "highlands_latin", "khmer", "tai_viet")
@@ -152,16 +150,9 @@ def load_pack(folder: Path) -> LanguagePack:
 
 def _mapping(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return read_yaml_mapping(path)
     except FileNotFoundError:
         raise ValueError(f"{path}: missing") from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: YAML syntax error: {exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: must be a mapping")
-    return data
 
 
 def _entries(path: Path, errors: list[str], check_placeholders: bool = False) -> dict[str, Entry]:

@@ -54,9 +54,9 @@ def _rows(pack: LanguagePack, kb: KnowledgeBase, commune: Commune) -> list[str]:
         stale = sum(1 for k in keys if (e := pack.entry(k)) is not None and e.source_hash != source_hash(texts[k]))
         wanted = [k for k in audio_keys if (k.startswith("phrase.") if name == PHRASES_ROW else
                                              k.rpartition(".")[0] == name)]
-        heard = sum(1 for k in wanted if recordings is not None and recordings.fresh(k, fresh_hash(k)))
-        stale += sum(1 for k in wanted if recordings is not None and k in recordings
-                     and not recordings.fresh(k, fresh_hash(k)))
+        kept = [k for k in wanted if recordings is not None and k in recordings]
+        heard = sum(1 for k in kept if recordings.fresh(k, fresh_hash(k)))  # type: ignore[union-attr]
+        stale += len(kept) - heard
         rows.append(_row(name, f"{served}/{len(keys)}", f"{heard}/{len(wanted)}", str(stale)))
     if problem:
         rows.append(f"  problem: {problem}")

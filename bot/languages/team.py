@@ -74,6 +74,8 @@ def _bare(name: str) -> str:
 def named_language(text: str, names: dict[str, tuple[str, ...]]) -> str | None:
     """The code of the language a message names ("người biết tiếng Ê Đê" → "ede"), longest name first.
     A one-syllable name counts only after "tiếng": "Tày" alone is too often another word."""
+    if not names:  # most communes: no team listed, nothing to look for
+        return None
     said = " " + " ".join(_words(text)) + " "
     candidates = sorted(((_bare(n), code) for code, ns in names.items() for n in ns if _bare(n)),
                         key=lambda pair: -len(pair[0]))

@@ -13,6 +13,7 @@ from dataclasses import is_dataclass
 from typing import Any, Protocol, TypeVar
 
 from bot.dialogue.phrases import PHRASES
+from bot.kb.model import Procedure
 from bot.languages.texts import COMMUNE_FIELDS, COMMUNE_PREFIX, PROCEDURE_FIELDS, field_pattern
 from bot.settings import Commune
 
@@ -44,6 +45,12 @@ class Wording:
     """Vietnamese: the phrases as written and the knowledge base as it is."""
 
     code = VIETNAMESE_CODE
+
+    @property
+    def marks(self) -> str | None:
+        """The language a reply worded here is marked with (`Reply.language`): none for Vietnamese, so a
+        Vietnamese reply's `custom` is what it always was."""
+        return None
 
     def phrase(self, key: str, **values: str) -> str:
         return PHRASES[key].format(**values)
@@ -77,6 +84,10 @@ class Translation(Wording):
     def __init__(self, texts: Texts) -> None:
         self.texts = texts
         self.code = texts.code
+
+    @property
+    def marks(self) -> str | None:
+        return self.code
 
     def phrase(self, key: str, **values: str) -> str:
         template = self.texts.phrase(key)
@@ -120,10 +131,8 @@ class _View:
             return _View(value, self._lookup, self._fields, key + ".", self._owner)
         return value
 
-    @property
-    def button_label(self) -> str:
-        label = self.button or self.short_name
-        return label[:1].upper() + label[1:]
+    # The entry's own rule, read through the view: the button's text in the translation.
+    button_label = Procedure.button_label
 
 
 def in_language(wording: Wording, make: Callable[[Wording], str]) -> tuple[str, bool]:

@@ -120,39 +120,45 @@ def page_config(voice_on: bool) -> dict[str, Any]:
         procedures.append({"id": pid, "title": p.button_label, "name": p.name,
                            "payload": payload(TOPIC_ON_TAP, pid)})
     return {"procedures": procedures, "voice": voice_on, "maxSeconds": int(Limits().max_seconds) - 5,
-            "languages": language_buttons()}
+            "languages": language_row(ids)}
+
+
+def from_page(address: str) -> str:
+    """A server address relative to the page (/webhooks/kiosk/): right behind a proxy that moves both."""
+    return "../" + address[len("/webhooks/"):]
 
 
 def recorded_mp3(replies: list[Outgoing]) -> str | None:
-    """The first reply's team recording, relative to the page (/webhooks/kiosk/ → /webhooks/recordings/)."""
+    """The first reply's team recording, relative to the page."""
     for out in replies:
         audio = out.custom.get("audio")
         if isinstance(audio, dict) and str(audio.get("mp3", "")).startswith(RECORDINGS):
-            return "../" + str(audio["mp3"])[len("/webhooks/"):]
+            return from_page(str(audio["mp3"]))
     return None
 
 
-def language_buttons() -> list[dict[str, str]]:
-    """The language row: Vietnamese and each language past the gate, by its own name; none when no
-    language is offered (the page then shows no row)."""
-    from bot.dialogue.language import ENTITY, VIETNAMESE_BUTTON
-    from bot.languages.recorded import hasher, phrase_key
+def language_row(procedure_ids: list[str]) -> list[dict[str, Any]]:
+    """The language row: the dialogue's choices (Vietnamese and each language past the gate, by its own
+    name), each with its recorded "which language?" and the page's words in it; none when no language is
+    offered (the page then shows no row)."""
+    from bot.dialogue.language import LanguageLayer
+    from bot.languages.recorded import hasher
     from bot.languages.shared import languages
 
     found = languages()
     if not found.offered:
         return []
-    settings = load_settings()
-    prompt_of = hasher(knowledge_base(), settings.commune)
-    row = [{"code": "vi", "name": VIETNAMESE_BUTTON}]
-    for code, pack in found.offered.items():
-        item = {"code": code, "name": pack.own_name or code, "labels": page_labels(found.wording(code)),
-                "tiles": tile_labels(found.wording(code))}
-        recordings, key = found.recordings.get(code), phrase_key("language.choose")
-        if recordings is not None and recordings.fresh(key, prompt_of(key)) is not None:
-            item["prompt"] = f"../recordings/{code}/{key}.mp3"  # its recorded "which language?"
-        row.append(item)
-    return [dict(item, payload=payload(Intent.CHOOSE_LANGUAGE, **{ENTITY: item["code"]})) for item in row]
+    commune = load_settings().commune
+    layer = LanguageLayer(found, commune, source_hash_of=hasher(knowledge_base(), commune))
+    prompts = {p["language"]: p["mp3"] for p in layer.prompts()}
+    row: list[dict[str, Any]] = layer.choices()
+    for item in row:
+        if item["code"] in found.offered:
+            wording = found.wording(item["code"])
+            item.update(labels=page_labels(wording), tiles=tile_labels(wording, procedure_ids))
+        if item["code"] in prompts:
+            item["prompt"] = from_page(prompts[item["code"]])
+    return row
 
 
 # The page's own words a language can translate (bot/dialogue/phrases.py): key in the page → phrase.
@@ -175,11 +181,11 @@ def page_labels(wording: Wording) -> dict[str, str]:
     return labels
 
 
-def tile_labels(wording: Wording) -> dict[str, str]:
+def tile_labels(wording: Wording, procedure_ids: list[str]) -> dict[str, str]:
     """The procedure pictures' titles approved in this language, by procedure id."""
-    settings, kb = load_settings(), knowledge_base()
+    kb = knowledge_base()
     titles = {}
-    for pid in [pid for pid in settings.top_procedures if kb.get(pid)] or kb.ids[:6]:
+    for pid in procedure_ids:
         try:
             titles[pid] = wording.procedure(kb.procedures[pid]).button_label
         except Untranslated:

@@ -12,13 +12,17 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+if TYPE_CHECKING:
+    from bot.languages.recordings import Recordings
 
 CHANNEL = "recordings"
 KEY = r"[a-z0-9_]{1,64}\.[a-z_.]{1,40}"  # "khai_sinh.documents", "phrase.language.chosen"
@@ -28,18 +32,26 @@ MIME = {"ogg": "audio/ogg", "mp3": "audio/mpeg"}
 
 def recording_file(code: str, key: str, fmt: str) -> Path | None:
     """The stored file, if the language's manifest lists the key; None otherwise."""
-    from bot.languages.recordings import Recordings, RecordingsError
+    from bot.languages.recordings import AUDIO_DIR, MANIFEST, RecordingsError
     from bot.settings import load_settings
 
-    folder = load_settings().languages_dir / code
-    if not folder.is_dir():
-        return None
+    manifest = load_settings().languages_dir / code / AUDIO_DIR / MANIFEST
     try:
-        found = Recordings.load(folder).get(key)
-    except RecordingsError:
+        stat = manifest.stat()
+        found = _manifest(manifest.parent.parent, stat.st_mtime_ns, stat.st_size).get(key)
+    except (OSError, RecordingsError):
         return None
     path = getattr(found, fmt, None) if found is not None else None
     return path if isinstance(path, Path) and path.is_file() else None
+
+
+@lru_cache(maxsize=16)
+def _manifest(folder: Path, mtime_ns: int, size: int) -> Recordings:
+    """A language's manifest, read again only when the file changed (every reply with a recording, and
+    every request for one, asks)."""
+    from bot.languages.recordings import Recordings
+
+    return Recordings.load(folder)
 
 
 async def load_recording(url: str) -> tuple[bytes, str] | None:
