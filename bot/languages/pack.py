@@ -124,7 +124,7 @@ def load_pack(folder: Path) -> LanguagePack:
     """The pack in `folder`; ValueError naming the file and field when its language.yml is unusable.
     Bad entries are listed in `pack.errors` and left out."""
     meta_file = folder / "language.yml"
-    meta = _mapping(meta_file)
+    meta = read_pack_file(meta_file)
     code = str(meta.get("code") or "").strip()
     if not CODE.fullmatch(code) or code == "vi":
         raise ValueError(f"{meta_file}: code: must be a language code such as 'ede' or 'km' (got {code!r})")
@@ -148,7 +148,7 @@ def load_pack(folder: Path) -> LanguagePack:
     return pack
 
 
-def _mapping(path: Path) -> dict[str, Any]:
+def read_pack_file(path: Path) -> dict[str, Any]:
     try:
         return read_yaml_mapping(path)
     except FileNotFoundError:
@@ -157,7 +157,7 @@ def _mapping(path: Path) -> dict[str, Any]:
 
 def _entries(path: Path, errors: list[str], check_placeholders: bool = False) -> dict[str, Entry]:
     try:
-        data = _mapping(path)
+        data = read_pack_file(path)
     except ValueError as exc:
         errors.append(str(exc))
         return {}

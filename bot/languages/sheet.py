@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from bot.languages.pack import LanguagePack, entry_data, is_served, parse_entry
+from bot.languages.pack import LanguagePack, entry_data, is_served, parse_entry, read_pack_file
 from bot.languages.texts import source_hash
 from bot.runtime.files import write_atomically
 
@@ -147,10 +147,9 @@ def _cell(value: Any) -> str | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data if isinstance(data, dict) else {}
+    """What a pack file holds, to add the sheet's rows to; ValueError naming a file that cannot be read,
+    before anything is written (a broken file is never overwritten with only the sheet's rows)."""
+    return read_pack_file(path) if path.exists() else {}
 
 
 def _write(path: Path, entries: dict[str, Any], rank: Any) -> None:

@@ -48,3 +48,17 @@ def test_a_file_without_the_columns_is_no_sheet(tmp_path: Path) -> None:
     book.save(tmp_path / "x.xlsx")
     with pytest.raises(SheetError, match="missing: vi, status, translator, reviewer"):
         read_rows(tmp_path / "x.xlsx")
+
+
+def test_a_broken_pack_file_stops_the_import_before_anything_is_written(kb, tmp_path: Path) -> None:
+    pack = load_pack(write_pack(tmp_path / "languages", kb, COMMUNE, only=["greet", "khai_sinh:name"]))
+    texts = translatable(kb, COMMUNE, pack.vi_name)
+    sheet = tmp_path / "qaa.xlsx"
+    export_sheet(pack, texts, (), sheet)
+    broken = pack.folder / "procedures" / "khai_sinh.yml"
+    broken.write_text("name: [unclosed", encoding="utf-8")
+    phrases = (pack.folder / "phrases.yml").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="khai_sinh.yml: YAML syntax error"):
+        import_sheet(sheet, pack, texts)
+    assert broken.read_text(encoding="utf-8") == "name: [unclosed"
+    assert (pack.folder / "phrases.yml").read_text(encoding="utf-8") == phrases
