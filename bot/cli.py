@@ -150,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from bot.cards.cli import add_parser as add_checklist_parser
     from bot.catalog.cli import add_parser as add_catalog_parser
+    from bot.console.cli import add_parser as add_staff_parser
     from bot.languages.cli import add_parser as add_language_parser
     from bot.privacy.cli import add_parser as add_purge_parser
     from bot.report.cli import add_parser as add_report_parser
@@ -163,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_purge_parser(sub)  # caunoi purge
     add_catalog_parser(sub)  # caunoi catalog import|stats
     add_language_parser(sub)  # caunoi lang export|import|record-import|status
+    add_staff_parser(sub)  # caunoi staff add|passwd|disable|enable|list
     return parser
 
 

@@ -16,7 +16,7 @@ from bot.dialogue.status import entity_values
 from bot.dialogue.turn import Context, Outcome, Turn
 from bot.kb import KnowledgeBase
 from bot.kb.shared import knowledge_base
-from bot.languages.shared import languages
+from bot.languages.shared import languages, refresh
 from bot.languages.team import load_team
 from bot.nlu.names import CLASSIFIER
 from bot.settings import load_settings
@@ -117,6 +117,7 @@ class ActionAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         turn = turn_of(tracker)
+        refresh()  # a reviewer approved a translation in the console (another process): one stat to notice
         outcome = dialogue().handle(turn)
         send(dispatcher, outcome)
         return slot_events(turn.context, outcome.context)

@@ -7,23 +7,29 @@
 Every entry is `{text, status, translator, reviewer, source_hash}`. Only an approved entry whose
 `source_hash` is that of today's Vietnamese text is served: when the Vietnamese changes, the entry is
 stale until a reviewer approves it again. A bad entry is reported (file, key, field) and not served;
-the rest of the pack still is.
+the rest of the pack still is. A "rejected" entry is one a reviewer sent back to its translator.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.dialogue.phrases import PHRASES, placeholders
 from bot.kb import KnowledgeBase
 from bot.languages.texts import commune_texts, procedure_texts, source_hash
+from bot.runtime.files import write_atomically
 from bot.settings import Commune, read_yaml_mapping
 
-STATUSES = ("draft", "approved")
+STATUSES = ("draft", "approved", "rejected")
+PHRASES_FILE = "phrases.yml"
 SCRIPTS = ("latin", "highlands_latin", "khmer", "tai_viet")
 CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
 NAME_KEY = "language.name"  # the language's own name, as the menu shows it
@@ -140,7 +146,7 @@ def load_pack(folder: Path) -> LanguagePack:
     if not isinstance(also, list) or not all(isinstance(a, str) for a in also):
         raise ValueError(f"{meta_file}: also_called: must be a list of names")
     pack = LanguagePack(code, vi_name, folder, tuple(a.strip() for a in also if a.strip()), script)
-    phrases_file = folder / "phrases.yml"
+    phrases_file = folder / PHRASES_FILE
     if phrases_file.exists():
         pack.phrases = _entries(phrases_file, pack.errors, check_placeholders=True)
     for path in sorted((folder / "procedures").glob("*.yml")):
@@ -179,14 +185,14 @@ def parse_entry(key: str, raw: Any, check_placeholders: bool = False) -> Entry:
         raise ValueError(f"{key}.text: required")
     status = str(raw.get("status") or "").strip()
     if status not in STATUSES:
-        raise ValueError(f"{key}.status: must be draft or approved (got {status!r})")
+        raise ValueError(f"{key}.status: must be draft or approved, or rejected by a reviewer (got {status!r})")
     translator = str(raw.get("translator") or "").strip()
     if not translator:
         raise ValueError(f"{key}.translator: required (who translated it)")
     reviewer = str(raw.get("reviewer") or "").strip() or None
     if status == "approved" and reviewer is None:
         raise ValueError(f"{key}.reviewer: an approved text needs a reviewer")
-    if status == "approved" and _same_person(reviewer, translator):
+    if status == "approved" and same_person(reviewer, translator):
         raise ValueError(f"{key}.reviewer: must be another person than the translator")
     digest = str(raw.get("source_hash") or "").strip()
     if not re.fullmatch(r"[0-9a-f]{16}", digest):
@@ -197,7 +203,8 @@ def parse_entry(key: str, raw: Any, check_placeholders: bool = False) -> Entry:
     return Entry(text.strip(), status, translator, reviewer, digest)
 
 
-def _same_person(a: str | None, b: str | None) -> bool:
+def same_person(a: str | None, b: str | None) -> bool:
+    """Names the same person, whatever the case and spacing: a translator never reviews their own text."""
     return " ".join((a or "").casefold().split()) == " ".join((b or "").casefold().split())
 
 
@@ -205,3 +212,54 @@ def entry_data(entry: Entry) -> dict[str, Any]:
     """An entry as its file holds it."""
     return {"text": entry.text, "status": entry.status, "translator": entry.translator,
             "reviewer": entry.reviewer, "source_hash": entry.source_hash}
+
+
+# Reviewing an entry in place ---------------------------------------------------------------------------
+
+_WRITING = threading.Lock()  # two reviews at once in one process must not lose one of them
+
+
+def entry_file(folder: Path, key: str) -> tuple[Path, str]:
+    """The file of a pack holding a sheet key's entry, and the entry's key in that file."""
+    if ":" in key:
+        pid, _, field_key = key.partition(":")
+        return folder / "procedures" / f"{pid}.yml", field_key
+    return folder / PHRASES_FILE, key
+
+
+def write_review(folder: Path, key: str, status: str, reviewer: str, digest: str | None = None) -> Entry:
+    """Set one entry's status and reviewer (and its source_hash, when the reviewer approved today's
+    Vietnamese), keeping the file's other entries, order and comments. ValueError naming the file when it
+    cannot be read, has no such entry, or the entry would be refused (reviewed by its translator...):
+    nothing is written then."""
+    from ruamel.yaml import YAML  # Rasa's dependency; a round trip keeps what the team wrote by hand
+    from ruamel.yaml.error import YAMLError
+
+    path, name = entry_file(folder, key)
+    with _WRITING:
+        before = read_pack_file(path)  # a broken file is refused here, before anything is written
+        try:
+            rt = YAML()
+            rt.preserve_quotes = True
+            rt.width = 4096  # no re-wrapping of long translations
+            data = rt.load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, YAMLError) as exc:
+            raise ValueError(f"{path}: cannot be read ({' '.join(str(exc).split())})") from None
+        raw = data.get(name) if name in before else None
+        if not isinstance(raw, dict):
+            raise ValueError(f"{path}: {name}: no such entry")
+        raw["status"], raw["reviewer"] = status, reviewer
+        if digest is not None:
+            raw["source_hash"] = digest
+        try:
+            entry = parse_entry(name, dict(raw), check_placeholders=path.name == PHRASES_FILE)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+        out = io.StringIO()
+        rt.dump(data, out)
+        # What the file will hold must be what it held, but for this entry: anything else is a bug.
+        expected = {**before, name: {**before[name], **{k: raw[k] for k in ("status", "reviewer", "source_hash")}}}
+        if yaml.safe_load(out.getvalue()) != expected:
+            raise ValueError(f"{path}: cannot be rewritten without changing other entries; edit it by hand")
+        write_atomically(path, out.getvalue().encode("utf-8"))
+    return entry

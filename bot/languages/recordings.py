@@ -13,6 +13,10 @@ A recording is played only while that text is unchanged (`Recordings.fresh`): wh
 edited, the old recording no longer says the same thing and waits to be recorded again (`stale`).
 No recording is imported without the speaker's written consent to their voice being played to the
 public; one that fails a check leaves what is stored for that key as it was.
+
+A recording is approved as imported (its speaker consented, a team member recorded it). Staff who
+listen to it may reject it (`review_recording`, the console's Languages page): a rejected recording is
+never played nor served, until a new one of that key is imported or staff approve it again.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +41,8 @@ CONSENT_FILE = "consent.yml"
 AUDIO_DIR = "audio"
 MANIFEST = "recordings.yml"
 MANIFEST_FORMAT = 1
+APPROVED, REJECTED = "approved", "rejected"
+REVIEW_STATUSES = (APPROVED, REJECTED)  # a manifest entry without `status` is approved
 
 # What ffmpeg reads and phones, recorders and messengers give (compared lower-case).
 AUDIO_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".mp3", ".m4a", ".mp4", ".wav", ".webm", ".amr", ".aac",
@@ -104,9 +110,15 @@ class Recording:
     imported_on: date
     original: str  # the file's name in the folder it was imported from
     note: str = ""  # how consent was given
+    status: str = APPROVED  # REJECTED by a member of staff who listened to it
+    reviewer: str = ""  # the staff account that approved or rejected it; empty as imported
 
     def files_exist(self) -> bool:
         return self.ogg.is_file() and self.mp3.is_file()
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == REJECTED
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,7 @@ class Stale:
     """A recording that is not played, and why: for a status table."""
 
     key: str
-    reason: str  # "text changed", "unknown key" or "audio file missing"
+    reason: str  # "rejected", "text changed", "unknown key" or "audio file missing"
     recording: Recording
 
 
@@ -149,13 +161,19 @@ class Recordings:
         return key in self._entries
 
     def get(self, key: str) -> Recording | None:
-        """The stored recording, fresh or not."""
+        """The stored recording that may be served, fresh or not: None for one staff rejected (the
+        recordings channel serves what this gives)."""
+        recording = self._entries.get(key)
+        return None if recording is None or recording.rejected else recording
+
+    def stored(self, key: str) -> Recording | None:
+        """The stored recording, even rejected: for staff reviewing it."""
         return self._entries.get(key)
 
     def fresh(self, key: str, current_hash: str | None) -> Recording | None:
-        """The recording to play for `key`: only if it speaks the current text (its source hash is
-        `current_hash`) and both its files are there."""
-        recording = self._entries.get(key)
+        """The recording to play for `key`: only if it is not rejected, speaks the current text (its
+        source hash is `current_hash`) and both its files are there."""
+        recording = self.get(key)
         if recording is None or current_hash is None or recording.source_hash != current_hash:
             return None
         return recording if recording.files_exist() else None
@@ -166,7 +184,9 @@ class Recordings:
         for key in self.keys():
             recording = self._entries[key]
             current = current_hash_of(key)
-            if current is None:
+            if recording.rejected:
+                out.append(Stale(key, "rejected", recording))
+            elif current is None:
                 out.append(Stale(key, "unknown key", recording))
             elif current != recording.source_hash:
                 out.append(Stale(key, "text changed", recording))
@@ -445,6 +465,24 @@ def _date(value: Any) -> date | None:
     return None
 
 
+# -- review -------------------------------------------------------------------------------------------
+
+
+def review_recording(language_dir: Path, key: str, status: str, reviewer: str) -> Recording:
+    """Mark the stored recording of `key` approved or rejected by `reviewer`, rewriting the manifest.
+    ManifestError for a manifest that cannot be read (nothing is written), KeyError for a key it does
+    not list."""
+    if status not in REVIEW_STATUSES or not reviewer.strip():
+        raise ValueError(f"a review needs a status ({' or '.join(REVIEW_STATUSES)}) and a reviewer")
+    stored = Recordings.load(language_dir)
+    if key not in stored:
+        raise KeyError(key)
+    entries = dict(stored._entries)
+    entries[key] = replace(entries[key], status=status, reviewer=reviewer.strip())
+    _write_manifest(stored.audio_dir / MANIFEST, entries)
+    return entries[key]
+
+
 # -- the manifest -------------------------------------------------------------------------------------
 
 
@@ -486,9 +524,16 @@ def _parse_manifest(text: str, path: Path, audio_dir: Path) -> dict[str, Recordi
         note = entry.get("note") or ""
         if not isinstance(note, str):
             raise ManifestError(f"{where}.note: expected text")
+        status = entry.get("status") or APPROVED  # absent: approved as imported, with consent
+        if status not in REVIEW_STATUSES:
+            raise ManifestError(f"{where}.status: expected {' or '.join(REVIEW_STATUSES)}, not {status!r}")
+        reviewer = entry.get("reviewer") or ""
+        if not isinstance(reviewer, str):
+            raise ManifestError(f"{where}.reviewer: expected text")
         entries[key] = Recording(key=key, ogg=audio_dir / f"{key}.ogg", mp3=audio_dir / f"{key}.mp3",
                                  seconds=float(seconds), speaker=entry["speaker"], source_hash=entry["source_hash"],
-                                 original=entry["original"], note=note, **dates)
+                                 original=entry["original"], note=note, status=status, reviewer=reviewer.strip(),
+                                 **dates)
     return entries
 
 
@@ -500,6 +545,9 @@ def _write_manifest(path: Path, entries: dict[str, Recording]) -> None:
                                  "source_hash": r.source_hash, "imported_on": r.imported_on, "original": r.original}
         if r.note:
             entry["note"] = r.note
+        if r.reviewer or r.rejected:  # as imported, neither is written: older manifests stay as they were
+            entry["status"] = r.status
+            entry["reviewer"] = r.reviewer
         recordings[key] = entry
     header = ("# Written by the recordings import (bot/languages/recordings.py); each recording is played\n"
               "# only while the Vietnamese text it speaks has this source_hash.\n")

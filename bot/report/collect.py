@@ -87,6 +87,7 @@ class Report:
     unclear: Counter[str] = field(default_factory=Counter)  # questions the assistant had to ask back about
     channels: Counter[str] = field(default_factory=Counter)
     inputs: Counter[str] = field(default_factory=Counter)  # "text" / "voice"
+    days: Counter[date] = field(default_factory=Counter)  # local day -> user messages (the console's chart)
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ def _count(report: Report, senders: set[str], sender_id: str, turn: _Turn) -> No
         report.first_message = local
     if report.last_message is None or local > report.last_message:
         report.last_message = local
+    report.days[local.date()] += 1
     if not turn.topics:
         report.no_reply += 1
     topics = set(turn.topics)

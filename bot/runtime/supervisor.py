@@ -75,6 +75,7 @@ CHANNEL_CLASSES = {
     "status": "bot.status.api.StatusApiInput",
     "cards": "bot.channels.card_files.channel.CardsInput",
     "recordings": "bot.channels.recording_files.channel.RecordingsInput",
+    "console": "bot.console.channel.ConsoleInput",
 }
 
 
@@ -107,6 +108,10 @@ def enabled_channels(settings: Settings, host: str = "127.0.0.1") -> list[str]:
         enabled.append("status")
     enabled.append("cards")  # the printable checklists answers link to
     enabled.append("recordings")  # answers recorded by the commune's bilingual team
+    # The staff console (/console/): 404 until `caunoi staff add` makes its first account; CAUNOI_CONSOLE=0
+    # leaves it out of the server altogether.
+    if os.environ.get("CAUNOI_CONSOLE", "1") != "0":
+        enabled.append("console")
     return enabled
 
 

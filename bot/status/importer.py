@@ -140,7 +140,9 @@ class RowChecker:
         phone = _phone(phone_raw)
         if phone is None:
             shown = _text(phone_raw)
-            return f"bad phone number {shown!r}" if shown else "missing phone number (so_dien_thoai)"
+            # The count, not the number: a mistyped phone is still someone's, and the console shows this.
+            digits = len(re.sub(r"\D", "", shown))
+            return f"bad phone number ({digits} digits)" if shown else "missing phone number (so_dien_thoai)"
         received_raw = row.get("ngay_nhan")
         received = parse_date(received_raw)
         if received is None:
@@ -276,15 +278,18 @@ def import_file(path: Path | str, store: StatusStore, kb_ids: Collection[str], m
 
 def store_rows(store: StatusStore, checker: RowChecker, rows: Iterable[tuple[int, str, Mapping[str, Any]]],
                source: str) -> ImportSummary:
-    """Check and store each (key, where, row); a refused row is reported by its key (line or index)."""
+    """Check every (key, where, row), then store the good ones in one transaction: a file that fails to read
+    halfway, or a store that fails, leaves nothing half-imported. A refused row is reported by its key."""
     summary = ImportSummary()
+    records = []
     for key, where, row in rows:
         result = checker.check(row, where)
         if isinstance(result, str):
             summary.rejected.append(Rejection(key, result))
-            continue
-        outcome = store.upsert(result, source).outcome
-        setattr(summary, outcome, getattr(summary, outcome) + 1)
+        else:
+            records.append(result)
+    for outcome in store.upsert_many(records, source, rejected=len(summary.rejected)):
+        setattr(summary, outcome.outcome, getattr(summary, outcome.outcome) + 1)
     return summary
 
 

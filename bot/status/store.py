@@ -104,6 +104,18 @@ verify_failures = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
 )
 
+# Each import or API batch, for the console's health page: when and what it did (counts only).
+imports = sa.Table(
+    "imports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("source", KEY, nullable=False),
+    sa.Column("added", sa.Integer, nullable=False),
+    sa.Column("updated", sa.Integer, nullable=False),
+    sa.Column("unchanged", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+)
+
 # The language a sender chose (bot/dialogue/language.py), remembered past the session; the sender is
 # kept only as an HMAC, like a phone number, so the table names nobody.
 language_choices = sa.Table(
@@ -133,6 +145,16 @@ class UpsertResult:
     outcome: str  # "added", "updated" or "unchanged"
     stage_changed: bool  # an existing file moved to another stage (False for a new file)
     history_id: int | None = None  # the history row written, if any
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    at: datetime
+    source: str
+    added: int
+    updated: int
+    unchanged: int
+    rejected: int
 
 
 @dataclass(frozen=True)
@@ -197,13 +219,17 @@ def _sqlite_engine(url: str) -> Engine:
     return explicit_begin(engine, BUSY_TIMEOUT_SECONDS, "caunoi_write", synchronous_normal=True)
 
 
+def open_engine(url: str) -> Engine:
+    """An engine for this database; writers use `.execution_options(caunoi_write=True)` (BEGIN IMMEDIATE)."""
+    if sa.engine.make_url(url).get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return sa.create_engine(url, future=True, pool_pre_ping=True)
+
+
 class StatusStore:
     def __init__(self, url: str, salt: bytes) -> None:
         self._salt = salt
-        if sa.engine.make_url(url).get_backend_name() == "sqlite":
-            self._engine = _sqlite_engine(url)
-        else:
-            self._engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        self._engine = open_engine(url)
         self._writer = self._engine.execution_options(caunoi_write=True)
         metadata.create_all(self._engine)
 
@@ -244,30 +270,56 @@ class StatusStore:
 
     def upsert(self, record: ApplicationRecord, source: str) -> UpsertResult:
         """Add or update one file; a new file, a new stage or new papers asked for are written to history."""
-        values = self._row_values(record)
-        try:
-            return self._upsert(values, source)
-        except IntegrityError:
-            # Another process added the same new code between our read and insert: it is there now.
-            return self._upsert(values, source)
+        return self.upsert_many([record], source)[0]
 
-    def _upsert(self, values: dict[str, Any], source: str) -> UpsertResult:
+    def upsert_many(self, records: list[ApplicationRecord], source: str, rejected: int | None = None
+                    ) -> list[UpsertResult]:
+        """All the files or none, in one transaction: an import that fails halfway leaves nothing behind.
+        With `rejected` (the rows refused before this), the batch is also noted in `imports`."""
+        rows = [self._row_values(record) for record in records]  # a bad record raises before any write
+        try:
+            return self._upsert_all(rows, source, rejected)
+        except IntegrityError:
+            # Another process added one of these new codes between our read and insert: it is there now.
+            return self._upsert_all(rows, source, rejected)
+
+    def _upsert_all(self, rows: list[dict[str, Any]], source: str, rejected: int | None) -> list[UpsertResult]:
         with self._write() as conn:
-            query = sa.select(applications).where(applications.c.code == values["code"]).with_for_update()
-            old = conn.execute(query).mappings().first()
-            now = _now()
-            if old is None:
-                conn.execute(applications.insert().values(**values, updated_at=now))
-                history_id = self._add_history(conn, values, now, source)
-                return UpsertResult("added", False, history_id)
-            if all(old[k] == v for k, v in values.items()):
-                return UpsertResult("unchanged", False)
-            conn.execute(applications.update().where(applications.c.code == values["code"])
-                         .values(**values, updated_at=now))
-            stage_changed = old["stage"] != values["stage"]
-            more_papers = values["stage"] == "can_bo_sung" and old["note"] != values["note"]
-            history_id = self._add_history(conn, values, now, source) if stage_changed or more_papers else None
-            return UpsertResult("updated", stage_changed, history_id)
+            results = [self._upsert(conn, values, source) for values in rows]
+            if rejected is not None:
+                counts = {o: sum(r.outcome == o for r in results) for o in ("added", "updated", "unchanged")}
+                conn.execute(imports.insert().values(at=_now(), source=source[:200], rejected=rejected, **counts))
+            return results
+
+    def _upsert(self, conn: Connection, values: dict[str, Any], source: str) -> UpsertResult:
+        query = sa.select(applications).where(applications.c.code == values["code"]).with_for_update()
+        old = conn.execute(query).mappings().first()
+        now = _now()
+        if old is None:
+            conn.execute(applications.insert().values(**values, updated_at=now))
+            history_id = self._add_history(conn, values, now, source)
+            return UpsertResult("added", False, history_id)
+        if all(old[k] == v for k, v in values.items()):
+            return UpsertResult("unchanged", False)
+        conn.execute(applications.update().where(applications.c.code == values["code"])
+                     .values(**values, updated_at=now))
+        stage_changed = old["stage"] != values["stage"]
+        more_papers = values["stage"] == "can_bo_sung" and old["note"] != values["note"]
+        history_id = self._add_history(conn, values, now, source) if stage_changed or more_papers else None
+        return UpsertResult("updated", stage_changed, history_id)
+
+    def last_import(self) -> ImportRecord | None:
+        with self._read() as conn:
+            row = conn.execute(sa.select(imports).order_by(imports.c.id.desc()).limit(1)).mappings().first()
+        return ImportRecord(**{k: v for k, v in row.items() if k != "id"}) if row else None
+
+    def notice_counts(self, since: datetime) -> dict[str, int]:
+        """Status notices since a moment, by outcome ("sent", "failed", …)."""
+        n = notifications
+        with self._read() as conn:
+            rows = conn.execute(sa.select(n.c.status, sa.func.count()).where(n.c.at >= since)
+                                .group_by(n.c.status)).all()
+        return {str(status): int(count) for status, count in rows}
 
     @staticmethod
     def _add_history(conn: Connection, values: dict[str, Any], at: datetime, source: str) -> int:

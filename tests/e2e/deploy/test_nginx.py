@@ -198,6 +198,17 @@ def test_nginx_t_accepts_the_deployed_configuration(nginx_binary: str) -> None:
         nginx.stop()
 
 
+def test_nginx_t_accepts_the_console_opened_to_the_office(nginx_binary: str) -> None:
+    nginx = NginxServer(["127.0.0.1:1", "127.0.0.1:2"])
+    try:
+        example = (NGINX_CONF.parent / "nginx-console.conf.example").read_text(encoding="utf-8")
+        (nginx.conf / "caunoi-console.conf").write_text(example, encoding="utf-8")
+        checked = nginx.check()
+        assert checked.returncode == 0 and "test is successful" in checked.stderr, checked.stderr
+    finally:
+        nginx.stop()
+
+
 # --- what goes through --------------------------------------------------------------------------------------
 
 
@@ -335,6 +346,9 @@ BLOCKED = [
      {"json": [], "headers": {"Authorization": f"Bearer {STATUS_TOKEN}"}}),
     # The channels' health routes.
     ("GET", "/webhooks/telegram/", {}), ("GET", "/webhooks/zalo/", {}),
+    # The staff console, until an operator opens it to the office (deploy/nginx-console.conf.example).
+    ("GET", "/console/", {}), ("GET", "/console/login", {}), ("GET", "/console/static/console.css", {}),
+    ("POST", "/console/login", {"data": {"name": "admin", "password": "x"}}),
 ]
 
 
@@ -355,6 +369,7 @@ def test_the_replicas_do_serve_what_nginx_blocks(deployment: Deployment) -> None
     assert status.status_code in (200, 400), status.text
     for health in ("/webhooks/telegram/", "/webhooks/zalo/"):
         assert deployment.direct(replica, "GET", health).status_code == 200
+    assert deployment.direct(replica, "GET", "/console/static/console.css").status_code == 200
 
 
 @pytest.mark.parametrize("raw_path", [

@@ -25,7 +25,8 @@ def with_sections(settings, **sections):
 def test_no_tokens_means_rest_only(settings):
     assert not telegram_config(settings).enabled
     assert not zalo_config(settings).enabled
-    assert enabled_channels(settings) == ["rest", "kiosk", "cards", "recordings"]  # neither needs credentials
+    # none of these needs credentials
+    assert enabled_channels(settings) == ["rest", "kiosk", "cards", "recordings", "console"]
 
 
 def test_telegram_from_config_and_environment_wins(settings, monkeypatch):
@@ -54,9 +55,9 @@ def test_zalo_needs_app_id_and_secret_key(settings, monkeypatch):
     monkeypatch.setenv("ZALO_OA_SECRET_KEY", "k")
     config = zalo_config(settings)
     assert config.enabled and config.openapi_url == "https://openapi.zalo.me"
-    assert enabled_channels(settings) == ["rest", "zalo", "kiosk", "cards", "recordings"]
+    assert enabled_channels(settings) == ["rest", "zalo", "kiosk", "cards", "recordings", "console"]
     monkeypatch.setenv("CAUNOI_KIOSK", "0")
-    assert enabled_channels(settings) == ["rest", "zalo", "cards", "recordings"]
+    assert enabled_channels(settings) == ["rest", "zalo", "cards", "recordings", "console"]
 
 
 def test_credentials_file_names_channels_without_secrets(settings, monkeypatch, tmp_path):

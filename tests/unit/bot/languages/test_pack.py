@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.languages.pack import CORE_PHRASES, load_pack, missing_core, parse_entry
+from bot.languages.pack import CORE_PHRASES, load_pack, missing_core, parse_entry, write_review
 from bot.languages.texts import source_hash
 from tests.support.language_pack import OWN_NAME, write_pack
 from tests.unit.bot.languages.conftest import COMMUNE, TOP
@@ -30,6 +30,11 @@ def test_a_bad_entry_is_refused_naming_its_field(change, message) -> None:
 
 def test_a_draft_needs_no_reviewer() -> None:
     assert not parse_entry("greet", GOOD | {"status": "draft", "reviewer": None}).approved
+
+
+def test_a_rejected_entry_is_kept_and_not_approved() -> None:
+    entry = parse_entry("greet", GOOD | {"status": "rejected", "reviewer": "A"})  # may be its translator
+    assert entry.status == "rejected" and not entry.approved
 
 
 def test_a_phrase_must_keep_its_placeholders() -> None:
@@ -95,3 +100,33 @@ def test_hashes_written_by_the_helper_match_the_vietnamese(kb, tmp_path: Path) -
     pack = load_pack(write_pack(tmp_path, kb, COMMUNE))
     assert pack.phrases["greet"].source_hash == source_hash("Xin chào! Tôi là Cầu Nối, giúp bạn làm giấy tờ ở xã. "
                                                             "Bạn cần làm thủ tục gì?")
+
+
+def test_a_review_rewrites_one_entry_keeping_the_rest_of_the_file(kb, tmp_path: Path) -> None:
+    folder = write_pack(tmp_path, kb, COMMUNE, drafts=["greet"])
+    path = folder / "phrases.yml"
+    before = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text("# ghi chú của tổ (mẫu)\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    digest = source_hash("Xin chào (mẫu)")
+    entry = write_review(folder, "greet", "approved", "Cán bộ (mẫu)", digest)
+    assert (entry.status, entry.reviewer, entry.source_hash) == ("approved", "Cán bộ (mẫu)", digest)
+    text = path.read_text(encoding="utf-8")
+    after = yaml.safe_load(text)
+    assert text.startswith("# ghi chú của tổ (mẫu)\n") and list(after) == list(before)
+    assert after == before | {"greet": before["greet"] | {"status": "approved", "reviewer": "Cán bộ (mẫu)",
+                                                          "source_hash": digest}}
+    write_review(folder, "khai_sinh:fee.amount", "rejected", "Cán bộ (mẫu)")
+    assert load_pack(folder).entry("khai_sinh:fee.amount").status == "rejected"
+
+
+@pytest.mark.parametrize(("key", "reviewer", "message"), [
+    ("greet", "người dịch (MẪU)", "greet.reviewer: must be another person than the translator"),
+    ("nothing", "Cán bộ", "nothing: no such entry"),
+])
+def test_a_review_the_pack_would_refuse_writes_nothing(kb, tmp_path: Path, key, reviewer, message) -> None:
+    folder = write_pack(tmp_path, kb, COMMUNE, drafts=["greet"])
+    before = (folder / "phrases.yml").read_bytes()
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")) as caught:
+        write_review(folder, key, "approved", reviewer, source_hash("x"))
+    assert str(folder / "phrases.yml") in str(caught.value)
+    assert (folder / "phrases.yml").read_bytes() == before

@@ -23,6 +23,7 @@ from bot.languages.recordings import (
     RecordingsError,
     import_recordings,
     measure,
+    review_recording,
 )
 from voice.decode import decode
 
@@ -290,6 +291,7 @@ GOOD_ENTRY = ("format: 1\nrecordings:\n  phrase.greet:\n    speaker: X\n    cons
     (GOOD_ENTRY.replace("source_hash: abc", "source_hash:"), "recordings.phrase.greet.source_hash: expected text"),
     (GOOD_ENTRY.replace("imported_on: 2026-12-02", "imported_on: hôm qua"), "phrase.greet.imported_on: expected"),
     (GOOD_ENTRY.replace("  phrase.greet:\n", "  phrase.greet: 3\n  other:\n"), "recordings.phrase.greet: expected"),
+    (GOOD_ENTRY + "    status: maybe\n", "recordings.phrase.greet.status: expected approved or rejected"),
 ])
 def test_a_broken_manifest_is_named_and_never_overwritten(sources: Path, tmp_path: Path, text: str,
                                                           named: str) -> None:
@@ -312,3 +314,29 @@ def test_a_language_without_recordings_has_none(tmp_path: Path) -> None:
     assert recordings.fresh("phrase.greet", "abc") is None  # listed, but its audio files are not there
     with pytest.raises(RecordingsError, match="no such folder"):
         import_recordings(tmp_path / "nowhere", tmp_path / "lang", hashes(), today=TODAY)
+
+
+def test_a_rejected_recording_is_never_played_until_approved_or_recorded_again(sources: Path, tmp_path: Path) -> None:
+    language = tmp_path / "lang"
+    incoming = folder_with(tmp_path, sources, {"phrase.greet.m4a": "tone2.m4a", "phrase.thanks.m4a": "tone2.m4a"})
+    import_recordings(incoming, language, hashes(), today=TODAY)
+    manifest = language / "audio" / "recordings.yml"
+    assert "status" not in manifest.read_text(encoding="utf-8")  # as imported: approved, the format unchanged
+
+    rejected = review_recording(language, "phrase.greet", "rejected", "Cán bộ (mẫu)")
+    assert rejected.rejected and rejected.reviewer == "Cán bộ (mẫu)"
+    recordings = Recordings.load(language)
+    assert recordings.fresh("phrase.greet", "phrase.greet#1") is None
+    assert recordings.get("phrase.greet") is None  # the recordings channel serves what `get` gives
+    assert recordings.stored("phrase.greet") == rejected and "phrase.greet" in recordings
+    assert recordings.fresh("phrase.thanks", "phrase.thanks#1") is not None  # the others are untouched
+    assert [(s.key, s.reason) for s in recordings.stale(hashes())] == [("phrase.greet", "rejected")]
+
+    review_recording(language, "phrase.greet", "approved", "Cán bộ khác (mẫu)")
+    assert Recordings.load(language).fresh("phrase.greet", "phrase.greet#1") is not None
+    review_recording(language, "phrase.greet", "rejected", "Cán bộ (mẫu)")
+    import_recordings(folder_with(tmp_path, sources, {"phrase.greet.ogg": "tone3.ogg"}), language, hashes(),
+                      today=TODAY)  # a new recording, with consent, replaces the rejected one
+    assert Recordings.load(language).fresh("phrase.greet", "phrase.greet#1").status == "approved"
+    with pytest.raises(KeyError):
+        review_recording(language, "phrase.help", "rejected", "Cán bộ (mẫu)")

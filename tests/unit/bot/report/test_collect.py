@@ -45,6 +45,9 @@ def test_whole_history(db_url: str) -> None:
     assert report.no_reply == 1
     assert report.first_message.date() == date(2025, 10, 31)
     assert report.last_message.date() == date(2025, 11, 10)
+    # by local day: 2025-11-05 06:00 in Vietnam is 2025-11-04 in UTC
+    assert report.days == {date(2025, 10, 31): 1, date(2025, 11, 3): 3, date(2025, 11, 4): 1, date(2025, 11, 5): 2,
+                           date(2025, 11, 10): 4}
 
 
 def test_nothing_personal_in_the_rendered_report(db_url: str) -> None:

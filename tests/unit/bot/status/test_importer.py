@@ -118,7 +118,7 @@ def test_bad_rows_are_skipped_with_their_line_and_good_rows_load(tmp_path, store
         (6, "duplicate code H12.22-251103-0042 (first on line 2)"),
         (7, "unknown stage 'Xong rồi'"),
         (8, "unknown procedure 'lam_nha'"),
-        (9, "bad phone number '12345'"),
+        (9, "bad phone number (5 digits)"),
         (10, "bad application code 'ABC-1'"),
         (11, "missing application code (ma_ho_so)"),
         (12, "missing received date (ngay_nhan)"),

@@ -1,0 +1,58 @@
+"""The health page's facts: what runs, which versions, the last status import, today's notices."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import resource
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+from bot.report.collect import LOCAL_TZ
+from bot.status.store import StatusStore
+
+CHANNEL_LABELS = {
+    "rest": "REST", "telegram": "Telegram", "zalo": "Zalo", "kiosk": "Máy kiosk", "status": "API trạng thái hồ sơ",
+    "cards": "Phiếu giấy tờ", "recordings": "Bản ghi âm tiếng dân tộc", "console": "Trang cán bộ",
+}
+
+
+def catalog_header(path: Path) -> dict[str, Any] | None:
+    """The catalog file's first line ({"crawled", "records"}), without reading its 2,600 records."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            header = json.loads(f.readline())
+    except (OSError, EOFError, ValueError):
+        return None
+    return header if isinstance(header, dict) else None
+
+
+def knowledge_base_facts() -> dict[str, Any]:
+    from bot.kb.shared import knowledge_base
+
+    kb = knowledge_base()
+    verified = sorted(str(p.verified_on) for p in kb.procedures.values())
+    return {"procedures": len(kb.procedures), "oldest_check": verified[0] if verified else "—",
+            "newest_check": verified[-1] if verified else "—"}
+
+
+def health_facts(channels: list[str], model: str, store: StatusStore, catalog_file: Path) -> dict[str, Any]:
+    from bot.languages.shared import languages
+
+    today = datetime.combine(datetime.now(LOCAL_TZ).date(), time(), LOCAL_TZ)
+    notices = store.notice_counts(today)
+    found = languages()
+    offered = [f"{found.packs[c].vi_name} ({c})" for c in found.offered] if found.offered else []
+    # ru_maxrss is in KB on Linux: the most this process has held, which is what a small server must fit.
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "channels": [{"name": c, "label": CHANNEL_LABELS.get(c, c)} for c in channels],
+        "model": model or "—",
+        "kb": knowledge_base_facts(),
+        "catalog": catalog_header(catalog_file),
+        "last_import": store.last_import(),
+        "notices": {"sent": notices.get("sent", 0), "failed": notices.get("failed", 0)},
+        "languages": offered,
+        "peak_mb": round(peak_mb),
+    }

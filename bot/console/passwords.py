@@ -1,0 +1,37 @@
+"""Staff passwords: argon2id (argon2-cffi's defaults), never stored or logged in clear."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 10
+_hasher = PasswordHasher()
+# Verified against when the account does not exist, so a wrong name takes as long as a wrong password.
+_DUMMY = _hasher.hash("not a password of anyone")
+
+
+class WeakPassword(ValueError):
+    pass
+
+
+def check_strength(password: str, name: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise WeakPassword(f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự.")
+    if password.strip().lower() == name.lower():
+        raise WeakPassword("Mật khẩu không được trùng tên đăng nhập.")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    return _hasher.check_needs_rehash(stored)
