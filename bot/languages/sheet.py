@@ -1,7 +1,7 @@
 """The translation spreadsheet a digital team fills in: `caunoi lang export` and `caunoi lang import`.
 
 One row per translatable text, columns `key`, `vi` (the Vietnamese it translates), `text`, `status`
-(draft / approved), `translator`, `reviewer`, and a `note` the export writes for the team (a stale
+(draft / approved / rejected), `translator`, `reviewer`, and a `note` the export writes for the team (a stale
 translation, a core text). On import each row is checked alone: a row approved without a reviewer,
 or reviewed by its own translator, is refused with its row number, the others are saved. The hash
 kept is that of the `vi` the translator saw: a row whose Vietnamese changed since the export is saved

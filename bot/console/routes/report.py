@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sanic import Blueprint, response
@@ -26,13 +27,27 @@ def _period(since: str | None, until: str | None, asked: bool = True) -> report.
         raise Refused(400, str(exc)) from None
 
 
-def _sources() -> tuple[str, Any]:
+_kb_cache: dict[tuple, Any] = {}
+
+
+def _current_kb(kb_dir: Path) -> Any:
+    """The KB as its files are now (a draft written a moment ago shows as drafted), read again only when a
+    file changed: parsing the YAML is most of a report page's CPU, in the assistant's own process."""
     from bot.kb import load_kb
+
+    files = sorted(kb_dir.glob("*.yml"))
+    signature = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    if signature not in _kb_cache:
+        _kb_cache.clear()
+        _kb_cache[signature] = load_kb(kb_dir, log_drafts=False)
+    return _kb_cache[signature]
+
+
+def _sources() -> tuple[str, Any]:
     from bot.settings import load_settings
 
     settings = load_settings()
-    # Read now, not the process's cached KB: a draft written a moment ago must show as drafted.
-    return report.tracker_db_url(settings), load_kb(settings.kb_dir, log_drafts=False)
+    return report.tracker_db_url(settings), _current_kb(settings.kb_dir)
 
 
 def _page(period: report.Period) -> dict[str, Any]:
