@@ -13,8 +13,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _number(value: int | float) -> str:
-    # Vietnamese groups thousands with a dot: 12.500
-    return f"{value:,.0f}".replace(",", ".")
+    # Vietnamese groups thousands with a dot and writes decimals after a comma: 12.500, 0,5 (upload_mb)
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 @lru_cache(maxsize=1)

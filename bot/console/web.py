@@ -127,7 +127,9 @@ async def error_page(session: StaffSession | None, status: int, message: str) ->
 def _urlencoded(body: bytes) -> dict[str, str]:
     try:
         text = body.decode("utf-8")
-        pairs = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=200)
+        # errors="strict": a percent-escaped byte that is not UTF-8 is as broken as a raw one (not U+FFFD).
+        pairs = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict",
+                         max_num_fields=200)
     except (UnicodeDecodeError, ValueError):
         raise Refused(400, "Biểu mẫu gửi lên bị hỏng. Tải lại trang rồi thử lại.") from None
     return {k: v[0] for k, v in pairs.items()}

@@ -19,6 +19,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -199,9 +200,15 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
             raise StatusImportError(f"{path.name}: not a readable .xlsx file ({exc})") from exc
+        line = 0
         try:
             for line, cells in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
                 yield line, list(cells)
+        except (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, LookupError, ValueError, TypeError) as exc:
+            # Damaged partway (cut XML, a cell openpyxl cannot read): refused whole, like an unreadable CSV.
+            # Only the kind of error is named: its text may quote a cell.
+            raise StatusImportError(f"{path.name}: not a readable .xlsx file (damaged after line {line}: "
+                                    f"{type(exc).__name__})") from exc
         finally:
             book.close()
 

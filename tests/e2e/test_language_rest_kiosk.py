@@ -211,3 +211,61 @@ def test_kiosk_language_row_recording_and_back_to_vietnamese(browser, deployment
     assert row[0].get_attribute("aria-pressed") == "true"
     logs = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not [m for m in logs if not re.search(r"favicon|play\(\) request", m)], logs
+
+
+# -- the staff console's review (issue 16) ------------------------------------------------------------------
+
+
+def _review_form(page: str, key: str) -> dict[str, str]:
+    """The hidden fields of the review form of one entry, as the page rendered them."""
+    article = re.search(rf'<article class="review" id="entry-{re.escape(key)}">(.*?)</article>', page, re.S)
+    assert article, f"{key} is not waiting for review"
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', article.group(1)))
+
+
+def test_a_team_member_approves_the_missing_core_text_in_the_console_and_the_language_is_offered(
+        deployment: Deployment) -> None:
+    from tests.e2e.console.conftest import ConsoleSite
+
+    site = ConsoleSite(deployment.running, 0)
+    site.add("to.dich", "team")
+    team = site.logged_in("to.dich")
+    sender = f"rest-{uuid.uuid4().hex}"
+    assert not any(t.startswith("[qab]") for t in buttons(deployment.say(sender, "xin chào")))
+
+    page = team.get(f"{site.base}/languages/qab", timeout=60)
+    assert page.status_code == 200 and "Chưa mở cho người dân" in page.text
+    form = _review_form(page.text, "language.choose")
+    approved = team.post(f"{site.base}/languages/qab/entries", timeout=60, data={**form, "decision": "approve"})
+    assert approved.status_code == 200 and "Đã duyệt câu language.choose" in approved.text
+    stored = (deployment.languages / "qab" / "phrases.yml").read_text(encoding="utf-8")
+    assert "reviewer: to.dich" in stored
+
+    # The action server, another process, words the answers: it sees the approval at its next turn.
+    later = buttons(deployment.say(f"rest-{uuid.uuid4().hex}", "xin chào"))
+    assert any(t.startswith("[qab]") for t in later), later
+    from bot.console.store import ConsoleStore
+
+    store = ConsoleStore(f"sqlite:///{deployment.running.data_dir / 'status.db'}")
+    try:
+        assert ("to.dich", "language_entries_approve", "qab language.choose") in [
+            (e.actor, e.action, e.detail) for e in store.audit_entries()]
+    finally:
+        store.close()
+
+
+def test_the_console_plays_a_recording_under_review_and_refuses_other_paths(deployment: Deployment) -> None:
+    from tests.e2e.console.conftest import ConsoleSite
+
+    site = ConsoleSite(deployment.running, 0)
+    site.add("to.nghe", "team")
+    team = site.logged_in("to.nghe")
+    page = team.get(f"{site.base}/languages/qaa", timeout=60).text
+    assert "/console/languages/qaa/recordings/khai_sinh.fee.mp3" in page
+    heard = team.get(f"{site.base}/languages/qaa/recordings/khai_sinh.fee.mp3", timeout=60)
+    assert heard.status_code == 200 and heard.headers["Content-Type"] == "audio/mpeg"
+    assert heard.content == (deployment.languages / "qaa" / "audio" / "khai_sinh.fee.mp3").read_bytes()
+    for name in ("..%2Fphrases.yml", "khai_sinh.fee.wav", "khai_sinh.steps.mp3"):
+        assert team.get(f"{site.base}/languages/qaa/recordings/{name}", timeout=60).status_code == 404, name
+    assert requests.get(f"{site.base}/languages/qaa/recordings/khai_sinh.fee.mp3", timeout=60,
+                        allow_redirects=False).status_code == 303  # no session: nothing to hear

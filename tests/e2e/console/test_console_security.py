@@ -12,7 +12,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.e2e.console.conftest import ConsoleSite
+from tests.e2e.console.conftest import CSRF, ConsoleSite
 from tests.e2e.console.routes import console_routes, private_routes
 
 HEADER = "ma_ho_so,thu_tuc,ho_ten,so_dien_thoai,ngay_nhan,ngay_hen_tra,trang_thai\n"
@@ -154,19 +154,26 @@ JUNK_BYTES = st.binary(max_size=2000)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(route=st.sampled_from(console_routes()), body=JUNK_BYTES, kind=st.sampled_from([
     "application/x-www-form-urlencoded", "multipart/form-data", "multipart/form-data; boundary=xx", "text/plain",
-    "application/json", ""]), query=JUNK_TEXT, with_token=st.booleans())
+    "application/json", ""]), query=JUNK_TEXT, with_token=st.booleans(),
+    cookie=st.one_of(st.none(), st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=300)))
 def test_junk_at_every_route_never_gives_a_500(console_site: ConsoleSite, route, body: bytes, kind: str,
-                                               query: str, with_token: bool) -> None:
+                                               query: str, with_token: bool, cookie: str | None) -> None:
     client = _fuzz_client(console_site)
+    if cookie is not None:  # a junk session cookie instead of the real one: a fresh client
+        client = console_site.client()
+        client.cookies.set("caunoi_console", cookie)
+        with_token = False
     method, path = route
-    if with_token and method == "POST" and kind == "application/x-www-form-urlencoded":
+    if with_token and method == "POST" and kind == "application/x-www-form-urlencoded" and path != "/logout":
         body = b"csrf=" + _fuzz_token(console_site).encode() + b"&" + body
     answer = client.request(method, console_site.base + path, params={"q": query, "since": query[:20]},
                             data=body, headers={"Content-Type": kind} if kind else {}, timeout=60,
                             allow_redirects=False)
     assert answer.status_code < 500, (method, path, answer.status_code)
-    if method == "POST" and path not in ("/login",) and not with_token:
+    if method == "POST" and path != "/login" and not with_token and cookie is None:
         assert 400 <= answer.status_code < 500
+    if cookie is not None and path not in ("/login",) and not path.startswith("/static/"):
+        assert answer.status_code == 303  # no session: back to the login page
     if answer.status_code >= 400:
         assert re.search(r'<p class="(message|flash error)"', answer.text), answer.text[:300]
 
@@ -197,7 +204,17 @@ def test_cookies_are_http_only_and_same_site(console_site: ConsoleSite) -> None:
     answer = console_site.login("to.cns")
     cookie = answer.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/console" in cookie
-    assert "Secure" not in cookie  # plain http on loopback; behind HTTPS it is set (unit-tested)
+    assert "Secure" not in cookie  # plain http on loopback
+    # Behind nginx on this machine with TLS in front (X-Forwarded-Proto from a loopback peer): Secure.
+    https = {"X-Forwarded-Proto": "https"}
+    form = requests.get(f"{console_site.base}/login", headers=https, timeout=30)
+    assert "Secure" in form.headers["Set-Cookie"]
+    client = console_site.client()
+    token = CSRF.search(client.get(f"{console_site.base}/login", timeout=30).text).group(1)
+    done = client.post(f"{console_site.base}/login", headers=https, allow_redirects=False, timeout=60,
+                       data={"csrf": token, "name": "to.cns", "password": console_site.passwords["to.cns"]})
+    assert done.status_code == 303 and "caunoi_console=" in done.headers["Set-Cookie"]
+    assert all("Secure" in c for c in done.headers["Set-Cookie"].split(", caunoi"))
 
 
 def test_pages_forbid_framing_and_foreign_content(console_site: ConsoleSite) -> None:

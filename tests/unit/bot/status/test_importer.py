@@ -218,3 +218,71 @@ def test_row_checker_is_the_one_validation():
     assert checker.check(row, "index 1") == "duplicate code H12.22-251103-0042 (first on index 0)"
     for key, value in [("ngay_nhan", ["x"]), ("so_dien_thoai", True), ("thu_tuc", {"a": 1}), ("ma_ho_so", 3.5)]:
         assert isinstance(RowChecker(KB_IDS).check({**row, key: value}, "index 0"), str)
+
+
+def test_an_import_is_noted_with_its_counts(tmp_path, store):
+    assert store.last_import() is None
+    bad = "H12.22-251103-0050,khai_sinh,A,0912345678,31/02/2025,,Đang xử lý,"
+    summary = import_file(write(tmp_path / "export.csv", [HEADER, *GOOD, bad]), store, KB_IDS)
+    noted = store.last_import()
+    assert (noted.source, noted.added, noted.updated, noted.unchanged, noted.rejected) == (
+        "import:export.csv", summary.added, 0, 0, 1)
+    assert noted.added == 3
+
+
+def test_a_csv_unreadable_halfway_stores_nothing(tmp_path, store):
+    import_file(write(tmp_path / "first.csv", [HEADER, GOOD[0]]), store, KB_IDS)
+    before = store.get("H12.22-251103-0042")
+    moved = GOOD[0].replace("Đã tiếp nhận", "Có kết quả")
+    # Good rows (one a change of a stored file), then a row the CSV reader refuses: line 5, past the header
+    # search, so the good rows were read and checked before the failure.
+    lines = [HEADER, moved, GOOD[1], GOOD[2], "H12.22-251105-0002,khai_sinh," + "x" * 200_000]
+    with pytest.raises(StatusImportError, match=r"cut.csv: line 5: field larger than field limit"):
+        import_file(write(tmp_path / "cut.csv", lines), store, KB_IDS)
+    assert store.get("H12.22-251103-0042") == before
+    assert store.get("000.00.21.H12-251104-0007") is None and store.get("H12.22-251105-0001") is None
+    assert store.last_import().source == "import:first.csv"
+
+
+def test_a_csv_with_bad_utf8_after_good_rows_stores_nothing(tmp_path, store):
+    data = ("\n".join([HEADER, *GOOD]) + "\n").encode() + "H12.22-251105-0002,khai_sinh,Tr\xe2n".encode("cp1258")
+    (tmp_path / "mixed.csv").write_bytes(data)
+    with pytest.raises(StatusImportError, match="mixed.csv: not UTF-8 text"):
+        import_file(tmp_path / "mixed.csv", store, KB_IDS)
+    assert store.get("H12.22-251103-0042") is None and store.last_import() is None
+
+
+def _xlsx_damaged_at_row(tmp_path: Path, damage) -> Path:
+    """A real export of 30 good rows whose sheet XML is then damaged by `damage` (bytes -> bytes)."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    for n in range(30):
+        book.active.append([f"H12.22-251103-{n:04d}", "khai_sinh", "A", "0912345678", "03/11/2025", None,
+                            "Đang xử lý", None])
+    book.save(tmp_path / "good.xlsx")
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as good:
+        parts = {name: good.read(name) for name in good.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = damage(parts[sheet])
+    with zipfile.ZipFile(tmp_path / "damaged.xlsx", "w", zipfile.ZIP_DEFLATED) as damaged:
+        for name, data in parts.items():
+            damaged.writestr(name, data)
+    return tmp_path / "damaged.xlsx"
+
+
+@pytest.mark.parametrize("damage", [
+    lambda xml: xml[: len(xml) * 2 // 3],  # cut short
+    lambda xml: xml.replace(b'<row r="25">', b'<row r="x">', 1),
+    lambda xml: xml.replace(b'<c r="A25" t="inlineStr">', b'<c r="A25" t="n"><v>0912345678abc</v></c><c r="Z25" '
+                                                          b't="inlineStr">', 1),
+    lambda xml: xml.replace(b'<c r="A25" t="inlineStr">', b'<c r="A25" t="s"><v>99</v></c><c r="Z25" '
+                                                          b't="inlineStr">', 1),  # no such shared string
+])
+def test_an_xlsx_damaged_halfway_is_refused_whole(tmp_path, store, damage):
+    path = _xlsx_damaged_at_row(tmp_path, damage)
+    with pytest.raises(StatusImportError, match=r"damaged.xlsx: not a readable .xlsx file") as refused:
+        import_file(path, store, KB_IDS)
+    assert "0912345678" not in str(refused.value)  # the cell is not quoted back
+    assert store.get("H12.22-251103-0000") is None and store.last_import() is None

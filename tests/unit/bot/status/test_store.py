@@ -239,3 +239,67 @@ def test_open_status_store_defaults_to_sqlite_in_the_data_folder(tmp_path, monke
         assert (tmp_path / "elsewhere.db").exists()
     finally:
         load_settings.cache_clear()
+
+
+def test_upsert_many_refuses_a_bad_record_before_writing_any(store):
+    store.upsert(record(code="H12.22-251103-0001"), "x")
+    batch = [record(), record(code="H12.22-251103-0001", stage="dang_xu_ly"), record(code="H12.22-251103-0043",
+                                                                                     phone="12")]
+    with pytest.raises(ValueError, match="not a phone number"):
+        store.upsert_many(batch, "import:a.csv", rejected=0)
+    assert store.get(CODE) is None
+    assert store.get("H12.22-251103-0001").stage == "da_tiep_nhan"
+    assert store.last_import() is None
+
+
+def test_upsert_many_is_one_transaction_when_a_write_fails_halfway(store, db_url):
+    # The second record passes the checks but the database refuses it (no received date), after the first
+    # was written in the same transaction.
+    batch = [record(), record(code="H12.22-251103-0043", received=None)]
+    with pytest.raises(sa.exc.IntegrityError):
+        store.upsert_many(batch, "import:a.csv", rejected=1)
+    assert store.get(CODE) is None
+    assert store.last_import() is None
+    assert all_text(db_url) == ""  # no application, history or import row left behind
+
+
+def test_upsert_many_results_in_order(store):
+    store.upsert(record(code="H12.22-251103-0001"), "x")
+    results = store.upsert_many([record(), record(code="H12.22-251103-0001"),
+                                 record(code="H12.22-251103-0001", stage="dang_xu_ly")], "batch")
+    assert [(r.outcome, r.stage_changed) for r in results] == [("added", False), ("unchanged", False),
+                                                               ("updated", True)]
+    assert [h.source for h in store.get("H12.22-251103-0001").history] == ["x", "batch"]
+
+
+def test_last_import_records_each_batch_with_its_counts(store):
+    assert store.last_import() is None
+    store.upsert(record(), "api")  # a single update is not an import
+    assert store.last_import() is None
+
+    store.upsert_many([record(), record(code="H12.22-251103-0043")], "import:a.csv", rejected=3)
+    first = store.last_import()
+    assert (first.source, first.added, first.updated, first.unchanged, first.rejected) == ("import:a.csv", 1, 0, 1, 3)
+    assert first.at.tzinfo is not None and abs(first.at - datetime.now(timezone.utc)) < timedelta(minutes=1)
+
+    store.upsert_many([record(stage="dang_xu_ly")], "import:b.csv", rejected=0)
+    later = store.last_import()
+    assert (later.source, later.added, later.updated, later.unchanged, later.rejected) == ("import:b.csv", 0, 1, 0, 0)
+    assert later.at >= first.at
+    store.upsert_many([], "import:empty.csv", rejected=2)  # every row refused: still an import
+    assert (store.last_import().source, store.last_import().rejected) == ("import:empty.csv", 2)
+
+
+def test_notice_counts_by_outcome_since_a_moment(store):
+    store.upsert(record(), "x")
+    for n in range(4):
+        store.subscribe(CODE, "telegram", f"telegram:{n}")
+    start = datetime.now(timezone.utc) - timedelta(seconds=1)
+    assert store.notice_counts(start) == {}
+    change = store.upsert(record(stage="dang_xu_ly"), "x")
+    for n in range(4):
+        assert store.claim_notification(change.history_id, "telegram", f"telegram:{n}")
+    store.mark_notification_failed(change.history_id, "telegram", "telegram:1")
+    store.mark_notification_failed(change.history_id, "telegram", "telegram:2")
+    assert store.notice_counts(start) == {"sent": 2, "failed": 2}
+    assert store.notice_counts(datetime.now(timezone.utc) + timedelta(minutes=1)) == {}

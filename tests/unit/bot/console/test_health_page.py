@@ -1,0 +1,110 @@
+"""The health page's facts, on a real SQLite status store and real catalog files."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from bot.console.pages.health import catalog_header, health_facts
+from bot.status.importer import import_file
+from bot.status.store import ApplicationRecord, StatusStore, notifications
+from tests.support.status_data import CODE, one_application_store
+
+HEADER = "ma_ho_so,thu_tuc,ho_ten,so_dien_thoai,ngay_nhan,ngay_hen_tra,trang_thai,ghi_chu"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> StatusStore:
+    store = one_application_store(tmp_path)
+    yield store
+    store.close()
+
+
+def gzipped(path: Path, data: bytes) -> Path:
+    with gzip.open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def test_catalog_header_reads_only_the_first_line(tmp_path: Path) -> None:
+    header = {"crawled": "2025-10-01", "records": 2631}
+    lines = [json.dumps(header), *(json.dumps({"code": f"1.{n:06d}"}) for n in range(50)), "not json at all"]
+    path = gzipped(tmp_path / "catalog.jsonl.gz", "\n".join(lines).encode())
+    assert catalog_header(path) == header
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("plain.jsonl.gz", b'{"crawled": "2025-10-01", "records": 2631}\n'),  # not gzipped
+    ("empty.gz", b""),
+])
+def test_catalog_header_of_junk_files_is_none(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert catalog_header(path) is None
+
+
+@pytest.mark.parametrize("data", [
+    b"",
+    b"not json\n",
+    b'["a", "list"]\n',
+    b'"just a string"\n',
+    b'{"crawled": "2025-10-\xff"}\n',  # not UTF-8
+])
+def test_catalog_header_of_gzipped_junk_is_none(tmp_path: Path, data: bytes) -> None:
+    assert catalog_header(gzipped(tmp_path / "catalog.jsonl.gz", data)) is None
+
+
+def test_catalog_header_of_a_cut_file_or_none_at_all_is_none(tmp_path: Path) -> None:
+    whole = gzipped(tmp_path / "whole.gz", b'{"crawled": "2025-10-01", "records": 1}' + b" " * 5000)
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(whole.read_bytes()[:20])
+    assert catalog_header(cut) is None
+    assert catalog_header(tmp_path / "missing.gz") is None
+    assert catalog_header(tmp_path) is None  # a folder
+
+
+def test_health_facts_before_any_import(store: StatusStore, tmp_path: Path) -> None:
+    facts = health_facts([], "", store, tmp_path / "missing.gz")
+    assert facts["last_import"] is None and facts["catalog"] is None  # the one upsert was no import
+    assert facts["notices"] == {"sent": 0, "failed": 0}
+    assert facts["model"] == "—" and facts["channels"] == []
+
+
+def test_health_facts_after_an_import_and_todays_notices(store: StatusStore, tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join([
+        HEADER,
+        f"{CODE},khai_sinh,Nguyễn Thị Hoa,0912345678,03/11/2025,20/11/2025,Đang xử lý,",  # as stored: unchanged
+        "H12.22-251103-0043,khai_sinh,Lê Văn C,0987654321,03/11/2025,,Đã tiếp nhận,",  # new
+        "H12.22-251103-0044,khai_sinh,Lê Văn D,0987654321,31/02/2025,,Đã tiếp nhận,",  # bad date
+    ]) + "\n", encoding="utf-8")
+    import_file(export, store, ("khai_sinh",))
+
+    for recipient in ("telegram:1", "telegram:2", "telegram:3", "telegram:4"):
+        store.subscribe(CODE, "telegram", recipient)
+    assert store.upsert_many([], "x") == []  # not an import (no rejected count): the file's stays the last
+    moved = store.upsert(ApplicationRecord(CODE, "khai_sinh", "Nguyễn Thị Hoa", "0912345678", date(2025, 11, 3),
+                                           date(2025, 11, 20), "da_co_ket_qua", None), "api")
+    for notice in store.pending_notifications():
+        assert store.claim_notification(notice.history_id, notice.channel, notice.recipient)
+    store.mark_notification_failed(moved.history_id, "telegram", "telegram:2")
+    with store._write() as conn:  # noqa: SLF001 - one notice was sent two days ago
+        conn.execute(notifications.update().where(notifications.c.recipient == "telegram:4")
+                     .values(at=datetime.now(timezone.utc) - timedelta(days=2)))
+
+    catalog = gzipped(tmp_path / "catalog.jsonl.gz", b'{"crawled": "2025-10-01", "records": 2631}\n{}\n')
+    facts = health_facts(["rest", "telegram", "mystery"], "models/nlu-2025.tar.gz", store, catalog)
+    last = facts["last_import"]
+    assert (last.source, last.added, last.updated, last.unchanged, last.rejected) == (
+        "import:export.csv", 1, 0, 1, 1)
+    assert abs(last.at - datetime.now(timezone.utc)) < timedelta(minutes=1)
+    assert facts["notices"] == {"sent": 2, "failed": 1}
+    assert facts["catalog"] == {"crawled": "2025-10-01", "records": 2631}
+    assert facts["channels"] == [{"name": "rest", "label": "REST"}, {"name": "telegram", "label": "Telegram"},
+                                 {"name": "mystery", "label": "mystery"}]
+    assert facts["model"] == "models/nlu-2025.tar.gz"
+    assert facts["kb"]["procedures"] > 0 and facts["peak_mb"] > 0
