@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 10
 _hasher = PasswordHasher()
-# Verified against when the account does not exist, so a wrong name takes as long as a wrong password.
-_DUMMY = _hasher.hash("not a password of anyone")
+
+
+
+@cache
+def _dummy() -> str:
+    # Verified against when the account does not exist, so a wrong name takes as long as a wrong password.
+    # Made on first use: a hash costs 0.2 s, which the server's start need not pay.
+    return _hasher.hash("not a password of anyone")
 
 
 class WeakPassword(ValueError):
@@ -28,7 +36,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+        return _hasher.verify(stored or _dummy(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 
