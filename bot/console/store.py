@@ -8,18 +8,16 @@ address as a keyed hash: a copy of this database lets nobody log in or learn who
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.settings import Settings, load_settings
 from bot.status.config import status_db_url
-from bot.status.store import UTCDateTime, open_engine
+from bot.status.store import UTCDateTime
+from bot.storage.database import Database
 
 metadata = sa.MetaData()
 NAME = sa.String(64)
@@ -94,24 +92,9 @@ class AccountExists(ValueError):
     pass
 
 
-class ConsoleStore:
+class ConsoleStore(Database):
     def __init__(self, url: str) -> None:
-        self._engine = open_engine(url)
-        self._writer = self._engine.execution_options(caunoi_write=True)
-        metadata.create_all(self._engine)
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._writer.begin() as conn:
-            yield conn
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
-            yield conn
-
-    def close(self) -> None:
-        self._engine.dispose()
+        super().__init__(url, metadata)
 
     def secret(self) -> bytes:
         """This installation's key for cookies and addresses: made once, shared by every replica."""

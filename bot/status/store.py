@@ -15,14 +15,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.settings import Settings, load_settings
@@ -30,9 +28,7 @@ from bot.status.codes import normalize_code
 from bot.status.config import status_db_url
 from bot.status.phone import last4, load_salt, phone_digits, phone_hash
 from bot.status.stages import FINAL_STAGES, STAGES
-from bot.storage.sqlite_begin import explicit_begin
-
-BUSY_TIMEOUT_SECONDS = 30
+from bot.storage.database import Database
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -210,45 +206,10 @@ def _lookup_code(code: str) -> str:
     return normalize_code(code) or (code.strip().upper() if isinstance(code, str) else "")
 
 
-def _sqlite_engine(url: str) -> Engine:
-    # Connections are shared by the server's worker threads one at a time (the pool hands each out alone).
-    engine = sa.create_engine(
-        url, future=True, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=4,
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS},
-    )
-    return explicit_begin(engine, BUSY_TIMEOUT_SECONDS, "caunoi_write", synchronous_normal=True)
-
-
-def open_engine(url: str) -> Engine:
-    """An engine for this database; writers use `.execution_options(caunoi_write=True)` (BEGIN IMMEDIATE)."""
-    if sa.engine.make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
-    return sa.create_engine(url, future=True, pool_pre_ping=True)
-
-
-class StatusStore:
+class StatusStore(Database):
     def __init__(self, url: str, salt: bytes) -> None:
         self._salt = salt
-        self._engine = open_engine(url)
-        self._writer = self._engine.execution_options(caunoi_write=True)
-        metadata.create_all(self._engine)
-
-    @property
-    def dialect(self) -> str:
-        return self._engine.dialect.name
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._writer.begin() as conn:
-            yield conn
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
-            yield conn
-
-    def close(self) -> None:
-        self._engine.dispose()
+        super().__init__(url, metadata)
 
     # -- applications -------------------------------------------------------------------------------------
 
