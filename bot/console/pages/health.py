@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import resource
 from datetime import datetime, time
@@ -28,16 +29,31 @@ def catalog_header(path: Path) -> dict[str, Any] | None:
     return header if isinstance(header, dict) else None
 
 
+def model_facts(model_file: Path) -> str:
+    """"caunoi.tar.gz, trained 07/12/2026 21:04, inputs c1b1975bc1bb": which training this server runs."""
+    try:
+        trained = datetime.fromtimestamp(model_file.stat().st_mtime, LOCAL_TZ)
+    except OSError:
+        return "—"
+    try:
+        inputs = model_file.with_suffix("").with_suffix(".fingerprint").read_text(encoding="utf-8").strip()[:12]
+    except OSError:
+        inputs = ""
+    return f"{model_file.name}, huấn luyện {trained:%d/%m/%Y %H:%M}" + (f", mã đầu vào {inputs}" if inputs else "")
+
+
 def knowledge_base_facts() -> dict[str, Any]:
     from bot.kb.shared import knowledge_base
 
     kb = knowledge_base()
     verified = sorted(str(p.verified_on) for p in kb.procedures.values())
+    # A version people can compare between two servers: a hash of what the entries say, in id order.
+    digest = hashlib.sha256(repr(sorted(kb.procedures.items())).encode()).hexdigest()[:12]
     return {"procedures": len(kb.procedures), "oldest_check": verified[0] if verified else "—",
-            "newest_check": verified[-1] if verified else "—"}
+            "newest_check": verified[-1] if verified else "—", "version": digest}
 
 
-def health_facts(channels: list[str], model: str, store: StatusStore, catalog_file: Path) -> dict[str, Any]:
+def health_facts(channels: list[str], model_file: Path, store: StatusStore, catalog_file: Path) -> dict[str, Any]:
     from bot.languages.shared import languages
 
     today = datetime.combine(datetime.now(LOCAL_TZ).date(), time(), LOCAL_TZ)
@@ -48,7 +64,7 @@ def health_facts(channels: list[str], model: str, store: StatusStore, catalog_fi
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "channels": [{"name": c, "label": CHANNEL_LABELS.get(c, c)} for c in channels],
-        "model": model or "—",
+        "model": model_facts(model_file),
         "kb": knowledge_base_facts(),
         "catalog": catalog_header(catalog_file),
         "last_import": store.last_import(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -12,10 +14,11 @@ from bot.console.routes.status import stores
 from bot.console.web import Console, blocking, page, staff_only
 
 
-def _model(request: Request) -> str:
-    agent = getattr(request.app.ctx, "agent", None)
-    processor = getattr(agent, "processor", None)
-    return str(getattr(processor, "model_filename", "") or "") if processor else ""
+def _model_file() -> Path:
+    from bot.runtime.training import model_path
+    from bot.settings import project_root
+
+    return model_path(project_root())
 
 
 def register(bp: Blueprint, console: Console) -> None:
@@ -25,5 +28,5 @@ def register(bp: Blueprint, console: Console) -> None:
         from bot.catalog.store import catalog_path
 
         channels = [c.name() for c in getattr(request.app.ctx, "input_channels", [])]
-        facts = await blocking(health_facts, channels, _model(request), await stores.get(), catalog_path())
+        facts = await blocking(health_facts, channels, _model_file(), await stores.get(), catalog_path())
         return await page(session, "health.html", section="health", **facts)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -68,7 +70,7 @@ def test_catalog_header_of_a_cut_file_or_none_at_all_is_none(tmp_path: Path) -> 
 
 
 def test_health_facts_before_any_import(store: StatusStore, tmp_path: Path) -> None:
-    facts = health_facts([], "", store, tmp_path / "missing.gz")
+    facts = health_facts([], tmp_path / "no-model.tar.gz", store, tmp_path / "missing.gz")
     assert facts["last_import"] is None and facts["catalog"] is None  # the one upsert was no import
     assert facts["notices"] == {"sent": 0, "failed": 0}
     assert facts["model"] == "—" and facts["channels"] == []
@@ -97,7 +99,11 @@ def test_health_facts_after_an_import_and_todays_notices(store: StatusStore, tmp
                      .values(at=datetime.now(timezone.utc) - timedelta(days=2)))
 
     catalog = gzipped(tmp_path / "catalog.jsonl.gz", b'{"crawled": "2025-10-01", "records": 2631}\n{}\n')
-    facts = health_facts(["rest", "telegram", "mystery"], "models/nlu-2025.tar.gz", store, catalog)
+    model = tmp_path / "caunoi.tar.gz"
+    model.write_bytes(b"model")
+    os.utime(model, (0, datetime(2026, 12, 7, 14, 4, tzinfo=timezone.utc).timestamp()))
+    (tmp_path / "caunoi.fingerprint").write_text("c1b1975bc1bb6e2e0da279e0b7ea7acc\n", encoding="utf-8")
+    facts = health_facts(["rest", "telegram", "mystery"], model, store, catalog)
     last = facts["last_import"]
     assert (last.source, last.added, last.updated, last.unchanged, last.rejected) == (
         "import:export.csv", 1, 0, 1, 1)
@@ -106,5 +112,7 @@ def test_health_facts_after_an_import_and_todays_notices(store: StatusStore, tmp
     assert facts["catalog"] == {"crawled": "2025-10-01", "records": 2631}
     assert facts["channels"] == [{"name": "rest", "label": "REST"}, {"name": "telegram", "label": "Telegram"},
                                  {"name": "mystery", "label": "mystery"}]
-    assert facts["model"] == "models/nlu-2025.tar.gz"
+    # Vietnam's local time (UTC+7), and the training inputs' fingerprint that `caunoi train` wrote.
+    assert facts["model"] == "caunoi.tar.gz, huấn luyện 07/12/2026 21:04, mã đầu vào c1b1975bc1bb"
     assert facts["kb"]["procedures"] > 0 and facts["peak_mb"] > 0
+    assert re.fullmatch(r"[0-9a-f]{12}", facts["kb"]["version"])
