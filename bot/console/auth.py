@@ -97,6 +97,10 @@ class Authenticator:
             self._store.set_password_hash(name, hash_password(password))
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         token_hash = hashlib.sha256(token.encode()).hexdigest()
+        at = now()
+        # Sessions nobody came back to are deleted here, so the table holds only live ones.
+        self._store.end_sessions_before(at - timedelta(minutes=self._config.idle_minutes),
+                                        at - timedelta(hours=self._config.max_hours))
         self._store.add_session(token_hash, account.name, csrf)
         self._store.log(account.name, "login")
         return StaffSession(account.name, account.role, csrf, token_hash), f"{token}.{self._mac(token, 'cookie')}"

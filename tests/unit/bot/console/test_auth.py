@@ -146,3 +146,12 @@ def test_logout_ends_the_session(store: ConsoleStore) -> None:
 def test_the_login_form_token_is_bound_to_its_nonce(store: ConsoleStore) -> None:
     a = auth(store)
     assert a.login_token("n1") == a.login_token("n1") != a.login_token("n2")
+
+
+def test_a_login_clears_sessions_nobody_came_back_to(store: ConsoleStore) -> None:
+    a = auth(store, idle_minutes=30)
+    _, old = a.login("lan", PASSWORD, "10.0.0.5")
+    _age_session(store, minutes=45)
+    a.login("lan", PASSWORD, "10.0.0.5")
+    with store._read() as conn:  # noqa: SLF001
+        assert conn.execute(sa.select(sa.func.count()).select_from(sessions)).scalar_one() == 1
