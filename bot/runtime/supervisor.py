@@ -237,6 +237,9 @@ def run(root: Path, options: RunOptions) -> int:
                       "(anyone on the network could read or continue conversations).", flush=True)
             if "kiosk" in channels:
                 print(f"Kiosk page: http://{options.host}:{options.port}/webhooks/kiosk/", flush=True)
+            if "console" in channels:
+                print(f"Staff console: http://{options.host}:{options.port}/console/ (off until the first "
+                      "`caunoi staff add NAME --role admin`)", flush=True)
         while not stopping and all(p.poll() is None for p in children):
             time.sleep(0.2)
     finally:
