@@ -4,6 +4,7 @@ console's store are both one of these, on the same database."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,11 +32,26 @@ def open_engine(url: str) -> Engine:
     return sa.create_engine(url, future=True, pool_pre_ping=True)
 
 
+def create_tables(engine: Engine, metadata: sa.MetaData, attempts: int = 5) -> None:
+    """The tables, made if missing. Replicas starting together on one PostgreSQL both see a table missing and
+    both create it: the loser gets a duplicate error (pg_type's unique index, or "already exists"), and
+    looking again finds the winner's table. On a new SQLite file, the first connections race to switch it
+    to WAL, and the losers are told "database is locked" at once, without waiting: they look again too."""
+    for attempt in range(attempts):
+        try:
+            metadata.create_all(engine)
+            return
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 class Database:
     def __init__(self, url: str, metadata: sa.MetaData) -> None:
         self._engine = open_engine(url)
         self._writer = self._engine.execution_options(caunoi_write=True)
-        metadata.create_all(self._engine)
+        create_tables(self._engine, metadata)
 
     @property
     def dialect(self) -> str:
