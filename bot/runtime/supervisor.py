@@ -111,6 +111,9 @@ def enabled_channels(settings: Settings, host: str = "127.0.0.1") -> list[str]:
     # The staff console (/console/): 404 until `caunoi staff add` makes its first account; CAUNOI_CONSOLE=0
     # leaves it out of the server altogether.
     if os.environ.get("CAUNOI_CONSOLE", "1") != "0":
+        from bot.console.config import console_config
+
+        console_config(settings)  # a bad `console:` setting stops `caunoi run` with one line, not a traceback
         enabled.append("console")
     return enabled
 

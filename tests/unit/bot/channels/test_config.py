@@ -77,3 +77,12 @@ def test_rest_token_from_the_settings_file_or_the_environment(settings, monkeypa
     assert rest_token(from_file) == "env-wins"
     with pytest.raises(ValueError, match="rest: must be a mapping"):
         rest_token(with_sections(settings, rest="t0k"))
+
+
+def test_a_bad_console_setting_stops_the_start_with_its_name(monkeypatch) -> None:
+    settings = load_settings()
+    broken = dataclasses.replace(settings, sections={**settings.sections, "console": {"idle_minutes": "x"}})
+    with pytest.raises(ValueError, match="console.idle_minutes"):
+        enabled_channels(broken)
+    monkeypatch.setenv("CAUNOI_CONSOLE", "0")
+    assert "console" not in enabled_channels(broken)  # switched off: its settings are not read
