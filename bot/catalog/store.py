@@ -119,6 +119,17 @@ def write_catalog(path: Path, records: list[CatalogRecord] | tuple[CatalogRecord
     return len(data)
 
 
+def catalog_header(path: Path) -> dict[str, Any] | None:
+    """The catalog file's first line ({"crawled", "records"}), without reading its 2,600 records: for the
+    console's health page. None when it cannot be read."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            header = json.loads(f.readline())
+    except (OSError, EOFError, ValueError):
+        return None
+    return header if isinstance(header, dict) else None
+
+
 def read_catalog(path: Path) -> Catalog:
     """The catalog in the file; CatalogFileError naming the file (and line) when it cannot be used."""
     try:

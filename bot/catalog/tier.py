@@ -96,11 +96,15 @@ class Found:
     records: tuple[CatalogRecord, ...] = ()
 
 
+def catalog_search(catalog: Catalog) -> CatalogSearch:
+    """The search over every record: its name, levels, field, who may apply, and its body."""
+    return CatalogSearch(Entry(r.code, r.name, r.levels, r.field or "", r.applicants, body_of(r)) for r in catalog)
+
+
 class CatalogTier:
     def __init__(self, catalog: Catalog, kb: KnowledgeBase) -> None:
         self.catalog = catalog
-        self.search = CatalogSearch(Entry(r.code, r.name, r.levels, r.field or "", r.applicants, body_of(r))
-                                    for r in catalog)
+        self.search = catalog_search(catalog)
         # One turn may ask several questions of the same text (is it more specific, is it named
         # outright): the search runs once.
         self._decide = lru_cache(maxsize=64)(self.search.decide)

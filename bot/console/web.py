@@ -75,12 +75,17 @@ async def blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(partial(fn, *args, **kwargs))
 
 
+def from_local_proxy(request: Request) -> bool:
+    """Sent by a proxy on this machine (deploy/nginx.conf's): only then are its X-Forwarded-* headers believed."""
+    peer = request.conn_info.client_ip if request.conn_info else ""
+    return peer in ("127.0.0.1", "::1")
+
+
 def secure_request(request: Request) -> bool:
     """HTTPS here, or at the proxy on this machine in front of us (deploy/nginx.conf says which)."""
     if request.scheme == "https":
         return True
-    peer = request.conn_info.client_ip if request.conn_info else ""
-    return peer in ("127.0.0.1", "::1") and request.headers.get("x-forwarded-proto", "") == "https"
+    return from_local_proxy(request) and request.headers.get("x-forwarded-proto", "") == "https"
 
 
 def set_cookie(resp: HTTPResponse, request: Request, name: str, value: str, max_age: int | None = None) -> None:

@@ -130,6 +130,16 @@ class Stale:
     recording: Recording
 
 
+def out_of_date(recording: Recording, current_hash: str | None) -> str | None:
+    """Why a recording, rejected or not, does not speak today's answer: "unknown key" (`current_hash` is
+    None: the key names nothing now), "text changed" or "audio file missing"; None when it does."""
+    if current_hash is None:
+        return "unknown key"
+    if current_hash != recording.source_hash:
+        return "text changed"
+    return None if recording.files_exist() else "audio file missing"
+
+
 class Recordings:
     """The recordings of one language, as the manifest lists them."""
 
@@ -183,15 +193,9 @@ class Recordings:
         out = []
         for key in self.keys():
             recording = self._entries[key]
-            current = current_hash_of(key)
-            if recording.rejected:
-                out.append(Stale(key, "rejected", recording))
-            elif current is None:
-                out.append(Stale(key, "unknown key", recording))
-            elif current != recording.source_hash:
-                out.append(Stale(key, "text changed", recording))
-            elif not recording.files_exist():
-                out.append(Stale(key, "audio file missing", recording))
+            reason = "rejected" if recording.rejected else out_of_date(recording, current_hash_of(key))
+            if reason is not None:
+                out.append(Stale(key, reason, recording))
         return out
 
 

@@ -12,13 +12,14 @@ def _purge(args: argparse.Namespace) -> int:
 
     from bot.privacy.purge import positive_days, purge, retention_days, session_expiry_minutes
     from bot.report.collect import ReportError, open_engine
+    from bot.runtime.scale_config import embedded_tracker_db
     from bot.settings import load_settings
     from bot.status.config import status_db_url
     from bot.status.store import open_status_store
 
     settings = load_settings()
     days = positive_days(args.older_than) if args.older_than is not None else retention_days(settings)
-    db = args.db or f"sqlite:///{(settings.data_dir / 'trackers.db').resolve()}"
+    db = args.db or embedded_tracker_db(settings.data_dir)
     engine = status = None
     try:
         engine = open_engine(db, readonly=False)

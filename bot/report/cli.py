@@ -28,9 +28,10 @@ def _positive(value: str) -> int:
 
 
 def _default_db() -> str:
+    from bot.runtime.scale_config import embedded_tracker_db
     from bot.settings import load_settings
 
-    return f"sqlite:///{(load_settings().data_dir / 'trackers.db').resolve()}"
+    return embedded_tracker_db(load_settings().data_dir)
 
 
 def _knowledge_base() -> KnowledgeBase | None:

@@ -180,13 +180,11 @@ class CatalogLookup:
         return self._catalog
 
     def _index(self) -> CatalogSearch:
-        from bot.catalog.search import CatalogSearch, Entry
-        from bot.catalog.tier import body_of
+        from bot.catalog.tier import catalog_search
 
         catalog = self._loaded()
         if self._search is None:
-            self._search = CatalogSearch(Entry(r.code, r.name, r.levels, r.field or "", r.applicants, body_of(r))
-                                         for r in catalog)
+            self._search = catalog_search(catalog)
         return self._search
 
     def _schedule_release(self) -> None:

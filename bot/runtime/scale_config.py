@@ -14,6 +14,7 @@ in-memory lock store, one process. Light on purpose: `caunoi run` reads it befor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -41,6 +42,16 @@ def scale_section(settings: Settings) -> dict[str, Any]:
 def configured_tracker_db(settings: Settings) -> str:
     """CAUNOI_TRACKER_DB or `scale.tracker_db` as set; "" for the embedded SQLite conversations."""
     return env_or_setting("CAUNOI_TRACKER_DB", scale_section(settings), "tracker_db")
+
+
+def embedded_tracker_db(data_dir: Path) -> str:
+    """The SQLite file `caunoi run` keeps conversations in when no shared database is configured."""
+    return f"sqlite:///{(data_dir / 'trackers.db').resolve()}"
+
+
+def tracker_db_url(settings: Settings) -> str:
+    """Where the running assistant keeps conversations: the shared database when configured, else the file."""
+    return configured_tracker_db(settings) or embedded_tracker_db(settings.data_dir)
 
 
 def tracker_store_endpoint(url: str) -> dict[str, Any]:

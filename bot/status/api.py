@@ -26,7 +26,7 @@ from bot.channels.guard import MAX_BODY_BYTES, NO_STORE, Rejected, bearer_matche
 from bot.settings import load_settings
 from bot.status.config import status_api_token
 from bot.status.importer import ImportSummary, RowChecker, procedure_names, store_rows
-from bot.status.store import StatusStore, open_status_store
+from bot.status.store import OpenedOnFirstUse, StatusStore, open_status_store
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +53,8 @@ class StatusApiInput(InputChannel):
     def __init__(self, token: str, open_store: Callable[[], StatusStore] = open_status_store,
                  kb: Callable[[], tuple[Collection[str], Mapping[str, str]]] = _kb_names) -> None:
         self._token = token
-        self._open_store, self._kb = open_store, kb
-        self._store: StatusStore | None = None  # one per process, opened on first use
-        self._lock = asyncio.Lock()
+        self._kb = kb
+        self._store = OpenedOnFirstUse(open_store)
 
     @classmethod
     def name(cls) -> str:
@@ -69,15 +68,10 @@ class StatusApiInput(InputChannel):
         return bearer_matches(header, self._token)
 
     async def store(self) -> StatusStore:
-        async with self._lock:  # opened off the event loop; a failure is retried on the next request
-            if self._store is None:
-                self._store = await asyncio.to_thread(self._open_store)
-            return self._store
+        return await self._store.get()
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        self._store.close()
 
     @guarded
     async def on_applications(self, request: Request) -> HTTPResponse:

@@ -12,9 +12,11 @@ fail at once instead of waiting its turn (busy timeout).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
@@ -477,3 +479,24 @@ def open_status_store(settings: Settings | None = None) -> StatusStore:
     settings = settings or load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return StatusStore(status_db_url(settings), load_salt(settings.data_dir))
+
+
+class OpenedOnFirstUse:
+    """A process's one status store for the server's routes: opened off the event loop on first use and
+    kept; a store that cannot be opened is tried again on the next request."""
+
+    def __init__(self, open_store: Callable[[], StatusStore] = open_status_store) -> None:
+        self._open = open_store
+        self._store: StatusStore | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> StatusStore:
+        async with self._lock:
+            if self._store is None:
+                self._store = await asyncio.to_thread(self._open)
+            return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None

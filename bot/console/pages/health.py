@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
 import resource
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
+from bot.catalog.store import catalog_header
 from bot.report.collect import LOCAL_TZ
 from bot.status.store import StatusStore
 
@@ -17,16 +16,6 @@ CHANNEL_LABELS = {
     "rest": "REST", "telegram": "Telegram", "zalo": "Zalo", "kiosk": "Máy kiosk", "status": "API trạng thái hồ sơ",
     "cards": "Phiếu giấy tờ", "recordings": "Bản ghi âm tiếng dân tộc", "console": "Trang cán bộ",
 }
-
-
-def catalog_header(path: Path) -> dict[str, Any] | None:
-    """The catalog file's first line ({"crawled", "records"}), without reading its 2,600 records."""
-    try:
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            header = json.loads(f.readline())
-    except (OSError, EOFError, ValueError):
-        return None
-    return header if isinstance(header, dict) else None
 
 
 def model_facts(model_file: Path) -> str:

@@ -31,7 +31,15 @@ from bot.languages.pack import (
     write_review,
 )
 from bot.languages.recorded import vietnamese_of
-from bot.languages.recordings import APPROVED, REJECTED, Recording, Recordings, RecordingsError, review_recording
+from bot.languages.recordings import (
+    APPROVED,
+    REJECTED,
+    Recording,
+    Recordings,
+    RecordingsError,
+    out_of_date,
+    review_recording,
+)
 from bot.languages.status import PHRASES_ROW, coverage
 from bot.languages.texts import source_hash
 from bot.settings import Commune
@@ -189,14 +197,7 @@ def _recordings(pack: LanguagePack, kb: KnowledgeBase, commune: Commune) -> list
         if r is None:
             continue
         vi = vietnamese_of(key, kb, commune)
-        if vi is None:
-            reason: str | None = "unknown key"
-        elif r.source_hash != source_hash(vi):
-            reason = "text changed"
-        elif not r.files_exist():
-            reason = "audio file missing"
-        else:
-            reason = None
+        reason = out_of_date(r, source_hash(vi) if vi is not None else None)
         base = f"{_url(pack.code)}/recordings/{key}"
         views.append(RecordingView(key, vi or "", reason is None, reason is None and not r.rejected,
                                    NOT_PLAYED[reason] if reason else "đúng câu hiện nay", r.status,

@@ -35,7 +35,6 @@ from bot.kb.draft import DraftError, write_draft
 from bot.report.collect import LOCAL_TZ, Period, Report, ReportError, collect, open_engine
 from bot.report.curation import Candidate, CatalogLookup, candidates, catalog_lookup
 from bot.report.format import EMPTY_QUESTION, INPUT_LABELS, TOPIC_LABELS, period_line, to_dict
-from bot.settings import Settings
 
 URL = "/console/report"
 CSV_URL = "/console/report.csv"
@@ -103,14 +102,6 @@ def _quick_links(period: Period, today: date) -> list[dict[str, Any]]:
              ("Tháng trước", Period(last_month, month - timedelta(days=1))),
              ("Toàn bộ", Period())]
     return [{"label": label, "href": _href(URL, p), "current": p == period} for label, p in links]
-
-
-def tracker_db_url(settings: Settings) -> str:
-    """The conversations the assistant writes: `CAUNOI_TRACKER_DB` / `scale.tracker_db` when set (the
-    shared PostgreSQL store), else the SQLite file in the data folder (bot/runtime/supervisor.py)."""
-    from bot.runtime.scale_config import configured_tracker_db
-
-    return configured_tracker_db(settings) or f"sqlite:///{(settings.data_dir / 'trackers.db').resolve()}"
 
 
 def _problem(exc: ReportError, db_url: str) -> str:

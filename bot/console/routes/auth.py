@@ -20,6 +20,7 @@ from bot.console.web import (
     blocking,
     clear_cookie,
     error_page,
+    from_local_proxy,
     page,
     read_form,
     redirect,
@@ -28,17 +29,15 @@ from bot.console.web import (
 )
 
 LOGIN_STALE = "Trang đăng nhập đã cũ. Tải lại trang rồi đăng nhập lại."
-LOOPBACK = ("127.0.0.1", "::1")
 
 
 def client_address(request: Request) -> str:
     """Who is logging in: the peer, or behind the proxy on this machine the address it saw (the last
     X-Forwarded-For entry, which nginx adds itself; earlier ones the client may have made up)."""
-    peer = request.conn_info.client_ip if request.conn_info else ""
     forwarded = request.headers.get("x-forwarded-for", "")
-    if peer in LOOPBACK and forwarded:
+    if from_local_proxy(request) and forwarded:
         return forwarded.split(",")[-1].strip()[:64]
-    return peer
+    return request.conn_info.client_ip if request.conn_info else ""
 
 
 def register(bp: Blueprint, console: Console) -> None:

@@ -44,10 +44,11 @@ def _current_kb(kb_dir: Path) -> Any:
 
 
 def _sources() -> tuple[str, Any]:
+    from bot.runtime.scale_config import tracker_db_url
     from bot.settings import load_settings
 
     settings = load_settings()
-    return report.tracker_db_url(settings), _current_kb(settings.kb_dir)
+    return tracker_db_url(settings), _current_kb(settings.kb_dir)
 
 
 def _page(period: report.Period) -> dict[str, Any]:

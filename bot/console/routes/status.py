@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import tempfile
 from pathlib import Path
@@ -17,25 +16,11 @@ from bot.console.web import Console, Refused, blocking, page, staff_only
 from bot.privacy.redact import redact
 from bot.status.importer import ImportSummary, StatusImportError, import_file, procedure_names
 from bot.status.stages import STAGES
-from bot.status.store import Application, StatusStore, open_status_store
+from bot.status.store import Application, OpenedOnFirstUse, StatusStore
 
 SUFFIXES = (".csv", ".xlsx")
 HEADER_CELLS = re.compile(r" \(header: .*\)$", re.S)
 MULTIPART_SLACK = 16 * 1024  # the form's other fields and headers around the file
-
-
-class _Stores:
-    """One status store per process, opened on first use (like the status API's)."""
-
-    def __init__(self) -> None:
-        self._store: StatusStore | None = None
-        self._lock = asyncio.Lock()
-
-    async def get(self) -> StatusStore:
-        async with self._lock:
-            if self._store is None:
-                self._store = await blocking(open_status_store)
-            return self._store
 
 
 def _label(stage: str) -> str:
@@ -79,7 +64,7 @@ def without_cells(message: str) -> str:
     return HEADER_CELLS.sub(" (xem dòng tiêu đề của tệp và status.columns trong caunoi.yml)", message)
 
 
-stores = _Stores()
+stores = OpenedOnFirstUse()  # the process's status store, shared by the console's pages
 
 
 def register(bp: Blueprint, console: Console) -> None:

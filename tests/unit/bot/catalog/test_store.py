@@ -12,6 +12,7 @@ import pytest
 from bot.catalog.model import CatalogRecord, Channel, Document, LegalDoc
 from bot.catalog.store import (
     CatalogFileError,
+    catalog_header,
     catalog_path,
     encode,
     load_catalog,
@@ -136,3 +137,49 @@ def test_the_shipped_data_file_loads(root: Path) -> None:
     catalog = read_catalog(root / "catalog" / "portal_catalog.jsonl.gz")
     assert len(catalog) >= 2600 and catalog.crawled == "2026-06"
     assert catalog.get("1.000689") is not None  # khai sinh kết hợp nhận cha, mẹ, con
+
+
+# -- the header alone (the console's health page) ---------------------------------------------------
+
+
+def gzipped(path: Path, data: bytes) -> Path:
+    with gzip.open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def test_catalog_header_reads_only_the_first_line(tmp_path: Path) -> None:
+    header = {"crawled": "2025-10-01", "records": 2631}
+    lines = [json.dumps(header), *(json.dumps({"code": f"1.{n:06d}"}) for n in range(50)), "not json at all"]
+    path = gzipped(tmp_path / "catalog.jsonl.gz", "\n".join(lines).encode())
+    assert catalog_header(path) == header
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("plain.jsonl.gz", b'{"crawled": "2025-10-01", "records": 2631}\n'),  # not gzipped
+    ("empty.gz", b""),
+])
+def test_catalog_header_of_junk_files_is_none(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert catalog_header(path) is None
+
+
+@pytest.mark.parametrize("data", [
+    b"",
+    b"not json\n",
+    b'["a", "list"]\n',
+    b'"just a string"\n',
+    b'{"crawled": "2025-10-\xff"}\n',  # not UTF-8
+])
+def test_catalog_header_of_gzipped_junk_is_none(tmp_path: Path, data: bytes) -> None:
+    assert catalog_header(gzipped(tmp_path / "catalog.jsonl.gz", data)) is None
+
+
+def test_catalog_header_of_a_cut_file_or_none_at_all_is_none(tmp_path: Path) -> None:
+    whole = gzipped(tmp_path / "whole.gz", b'{"crawled": "2025-10-01", "records": 1}' + b" " * 5000)
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(whole.read_bytes()[:20])
+    assert catalog_header(cut) is None
+    assert catalog_header(tmp_path / "missing.gz") is None
+    assert catalog_header(tmp_path) is None  # a folder

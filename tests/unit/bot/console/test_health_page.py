@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.console.pages.health import catalog_header, health_facts
+from bot.console.pages.health import health_facts
 from bot.status.importer import import_file
 from bot.status.store import ApplicationRecord, StatusStore, notifications
 from tests.support.status_data import CODE, one_application_store
@@ -30,43 +29,6 @@ def gzipped(path: Path, data: bytes) -> Path:
     with gzip.open(path, "wb") as f:
         f.write(data)
     return path
-
-
-def test_catalog_header_reads_only_the_first_line(tmp_path: Path) -> None:
-    header = {"crawled": "2025-10-01", "records": 2631}
-    lines = [json.dumps(header), *(json.dumps({"code": f"1.{n:06d}"}) for n in range(50)), "not json at all"]
-    path = gzipped(tmp_path / "catalog.jsonl.gz", "\n".join(lines).encode())
-    assert catalog_header(path) == header
-
-
-@pytest.mark.parametrize(("name", "data"), [
-    ("plain.jsonl.gz", b'{"crawled": "2025-10-01", "records": 2631}\n'),  # not gzipped
-    ("empty.gz", b""),
-])
-def test_catalog_header_of_junk_files_is_none(tmp_path: Path, name: str, data: bytes) -> None:
-    path = tmp_path / name
-    path.write_bytes(data)
-    assert catalog_header(path) is None
-
-
-@pytest.mark.parametrize("data", [
-    b"",
-    b"not json\n",
-    b'["a", "list"]\n',
-    b'"just a string"\n',
-    b'{"crawled": "2025-10-\xff"}\n',  # not UTF-8
-])
-def test_catalog_header_of_gzipped_junk_is_none(tmp_path: Path, data: bytes) -> None:
-    assert catalog_header(gzipped(tmp_path / "catalog.jsonl.gz", data)) is None
-
-
-def test_catalog_header_of_a_cut_file_or_none_at_all_is_none(tmp_path: Path) -> None:
-    whole = gzipped(tmp_path / "whole.gz", b'{"crawled": "2025-10-01", "records": 1}' + b" " * 5000)
-    cut = tmp_path / "cut.gz"
-    cut.write_bytes(whole.read_bytes()[:20])
-    assert catalog_header(cut) is None
-    assert catalog_header(tmp_path / "missing.gz") is None
-    assert catalog_header(tmp_path) is None  # a folder
 
 
 def test_health_facts_before_any_import(store: StatusStore, tmp_path: Path) -> None:

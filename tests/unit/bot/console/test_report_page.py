@@ -8,7 +8,6 @@ import io
 import json
 import shutil
 from collections import Counter
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -26,12 +25,10 @@ from bot.console.pages.report import (
     parse_period,
     report_csv,
     report_page,
-    tracker_db_url,
 )
 from bot.console.templates import render
 from bot.kb import load_kb
 from bot.report.collect import Period, question_key
-from bot.settings import load_settings
 from tests.support.report_data import PERSONAL_DATA, PORTAL_TURNS, build_tracker_db
 
 HOSTILE = '<script>alert("x")</script> "trích dẫn"'
@@ -329,18 +326,6 @@ def test_csv_cells_are_never_formulas(dbs: dict[str, str], kb) -> None:
     assert questions["'" + question_key(FORMULA)] == 1 and not any(q.startswith("=") for q in questions)
     assert questions[question_key(HOSTILE)] == 1  # plain text in a CSV: nothing to escape
 
-
-# -- where the conversations are ------------------------------------------------------------------
-
-
-def test_tracker_db_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("CAUNOI_TRACKER_DB", raising=False)
-    settings = replace(load_settings(), data_dir=tmp_path, sections={})
-    assert tracker_db_url(settings) == f"sqlite:///{(tmp_path / 'trackers.db').resolve()}"
-    shared = replace(settings, sections={"scale": {"tracker_db": "postgresql://caunoi:pw@db:5432/caunoi"}})
-    assert tracker_db_url(shared) == "postgresql://caunoi:pw@db:5432/caunoi"
-    monkeypatch.setenv("CAUNOI_TRACKER_DB", "postgresql://other@db/x")
-    assert tracker_db_url(shared) == "postgresql://other@db/x"
 
 
 def test_a_kb_folder_that_cannot_be_written_is_a_message(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
